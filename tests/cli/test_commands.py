@@ -1,0 +1,65 @@
+"""The CLI's read commands: report, extract, schema; and the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from truceline.cli import app
+
+
+def test_report_shows_cleaning_authors_and_reused_passages(runner, sample_dir, db_url):
+    assert runner.invoke(app, ["ingest", str(sample_dir), "--db", db_url]).exit_code == 0
+    result = runner.invoke(app, ["report", "--db", db_url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "5 documents" in out and "Boilerplate cut" in out and "Re-used passages" in out
+    assert "Authors with several documents" in out
+    data = json.loads(runner.invoke(app, ["report", "--db", db_url, "--json"]).stdout)
+    assert data["totals"]["documents"] == 5
+    assert data["totals"]["boilerplate_chars_cut"] > 0
+    assert any(len(ids) == 2 for ids in data["authors"].values())
+    assert data["reused_passages"] and all(r["text"] and r["other_text"] for r in data["reused_passages"])
+
+
+def test_report_on_an_empty_store_says_so(runner, db_url):
+    result = runner.invoke(app, ["report", "--db", db_url])
+    assert result.exit_code == 0 and "0 documents" in result.stdout
+
+
+def test_extract_prints_one_json_object_per_document_without_a_store(runner, sample_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["extract", str(sample_dir), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(l) for l in result.stdout.splitlines()]
+    assert len(lines) == 5 and all(l["text"] for l in lines)
+    assert not list(tmp_path.glob("*.db")), "extract must not create a store"
+    as_array = json.loads(runner.invoke(app, ["extract", str(sample_dir), "--format", "json"]).stdout)
+    assert [d["id"] for d in as_array] == [l["id"] for l in lines]
+
+
+def test_schema_is_json_with_a_version(runner):
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    assert schema["version"] and "reused_passages" in schema["properties"]
+
+
+def test_ingest_json_summary(runner, sample_dir, db_url):
+    data = json.loads(runner.invoke(app, ["ingest", str(sample_dir), "--db", db_url, "--json"]).stdout)
+    assert data["added"] == 5 and data["status"] == "done" and len(data["doc_ids"]) == 5
+
+
+def test_installed_console_script_runs(tmp_path, sample_dir):
+    exe = Path(sys.executable).parent / "truceline"
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = subprocess.run([str(exe), "ingest", str(sample_dir), "--db", db], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "5 added" in done.stdout
+
+
+def test_truceline_db_environment_variable_selects_the_store(runner, sample_dir, tmp_path):
+    db = f"sqlite:///{tmp_path / 'env.db'}"
+    result = runner.invoke(app, ["ingest", str(sample_dir)], env={"TRUCELINE_DB": db})
+    assert result.exit_code == 0
+    assert (tmp_path / "env.db").exists()

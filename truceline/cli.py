@@ -1,0 +1,171 @@
+"""The ``truceline`` command: thin Typer wrappers over the Python API, rendered with Rich.
+
+Exit codes are part of the interface: 0 when every input went in, 3 when some inputs were
+skipped (each named on stderr with its reason), 2 on a usage error (bad option, bad store
+URL). Bad input never prints a traceback; set ``TRUCELINE_DEBUG=1`` to see one for a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from truceline.ingestion.types import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ReadOptions
+from truceline.store.engine import ENV_VAR, StoreError
+
+app = typer.Typer(
+    help="truceline: turn conflict news and official statements into a verifiable record of a peace process.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOpt = Annotated[str | None, typer.Option("--db", envvar=ENV_VAR, help="SQLAlchemy URL or SQLite path [default: sqlite:///truceline.db]")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+Inputs = Annotated[list[str], typer.Argument(help="Files, directories, feed or article URLs.", show_default=False)]
+MetadataOpt = Annotated[Path | None, typer.Option("--metadata", help="Sidecar metadata.jsonl (one object per file).")]
+AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow fetching private and loopback addresses.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Largest article file or response accepted.")]
+Timeout = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")]
+Encoding = Annotated[str | None, typer.Option("--encoding", help="Decode files with this encoding instead of UTF-8.")]
+FollowLinks = Annotated[bool, typer.Option("--follow-links", help="Fetch the article page of feed items that carry no text.")]
+
+
+def _options(max_bytes: int, timeout: float, allow_private: bool, encoding: str | None, follow_links: bool) -> ReadOptions:
+    return ReadOptions(max_bytes=max_bytes, timeout_s=timeout, allow_private=allow_private, encoding=encoding,
+                       follow_links=follow_links)  # fmt: skip
+
+
+@contextmanager
+def _progress(label: str) -> Iterator:
+    """A progress display on stderr; Rich shows it only on a terminal, so pipes stay clean."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} done"),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None)
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            bar.update(task, description=f"{label}: {stage}", completed=done, total=total)
+
+        yield update
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    try:
+        yield
+    except StoreError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing of this run was stored; run it again to resume")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if os.environ.get("TRUCELINE_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/red] {exc.__class__.__name__}: {exc} (TRUCELINE_DEBUG=1 shows the traceback)")
+        raise typer.Exit(1) from None
+
+
+def _print_errors(errors: list[str]) -> None:
+    for line in errors:
+        err.print(f"[yellow]skipped[/yellow] {line}", highlight=False, markup=True)
+
+
+@app.command()
+def ingest(
+    inputs: Inputs,
+    db: DbOpt = None,
+    metadata: MetadataOpt = None,
+    allow_private: AllowPrivate = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    timeout: Timeout = DEFAULT_TIMEOUT_S,
+    encoding: Encoding = None,
+    follow_links: FollowLinks = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read articles into the store (idempotent: the same content is stored once)."""
+    from truceline.pipeline import ingest as run_ingest
+
+    options = _options(max_bytes, timeout, allow_private, encoding, follow_links)
+    with _friendly_errors(), _progress("ingest") as progress:
+        summary = run_ingest(inputs, db=db, metadata=metadata, options=options, progress=progress)
+    _print_errors(summary.errors)
+    if as_json:
+        out.print_json(data=summary.as_dict())
+    else:
+        out.print(
+            f"run {summary.run_id}: {summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.skipped} skipped  ->  {summary.db}",
+            highlight=False,
+        )
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def extract(
+    inputs: Inputs,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (one document per line) or json (one array).")] = "jsonl",
+    metadata: MetadataOpt = None,
+    allow_private: AllowPrivate = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    timeout: Timeout = DEFAULT_TIMEOUT_S,
+    encoding: Encoding = None,
+    follow_links: FollowLinks = False,
+) -> None:
+    """Print what truceline extracts from the inputs, without any database (the output contract)."""
+    from truceline.api_python import extract as run_extract
+
+    if fmt not in ("jsonl", "json"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; use jsonl or json", param_hint="--format")
+    options = _options(max_bytes, timeout, allow_private, encoding, follow_links)
+    with _friendly_errors(), _progress("extract") as progress:
+        docs, summary = run_extract(inputs, metadata=metadata, options=options, progress=progress)
+    _print_errors(summary.errors)
+    if fmt == "jsonl":
+        for doc in docs:
+            sys.stdout.write(doc.model_dump_json() + "\n")
+    else:
+        sys.stdout.write(json.dumps([d.model_dump(mode="json") for d in docs], ensure_ascii=False, indent=2) + "\n")
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the extraction output (versioned)."""
+    from truceline.model import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def report(db: DbOpt = None, as_json: JsonOpt = False, full: Annotated[bool, typer.Option("--full", help="List every cut and passage.")] = False) -> None:
+    """Show what the store holds: documents by outlet and date, boilerplate cut, duplicates, re-used passages."""
+    from truceline.api_python import report as build_report
+    from truceline.reporting import render_report
+
+    with _friendly_errors():
+        data = build_report(db)
+    if as_json:
+        out.print_json(data=data)
+    else:
+        render_report(out, data, full=full)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""The one data model every stage reads and fills.
+
+A :class:`Document` holds the stored clean text; everything extracted from it points back
+into that text through :class:`Span` (document id + character offsets). That is the rule
+the whole product rests on: every figure traces back to a sentence, so a span whose text
+is not ``clean_text[start:end]`` is a bug, and :func:`make_span` / :meth:`Span.verify`
+are the only ways spans are made and checked.
+
+The extraction output contract (``truceline extract``) is :class:`ExtractedDocument`;
+its JSON Schema is versioned by :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0.0"
+
+PublishedSource = Literal["metadata", "html", "jsonl", "feed", "text", "estimated", "unknown"]
+Modality = Literal["asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"]
+CommitmentStatus = Literal["pending", "met", "breached", "overdue", "unknown"]
+AgreementStatus = Literal[
+    "proposed", "under_consideration", "accepted", "in_force", "breached", "collapsed", "rejected"
+]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Record):
+    """A stretch of a document's clean text: ``doc_id``, ``[start, end)`` and the text itself."""
+
+    doc_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("span text length does not match its offsets")
+        return self
+
+    def verify(self, clean_text: str) -> bool:
+        """True when this span's text is exactly ``clean_text[start:end]``."""
+        return clean_text[self.start : self.end] == self.text
+
+
+def make_span(doc_id: str, clean_text: str, start: int, end: int) -> Span:
+    """The only constructor stages should use: the text is sliced, never copied from elsewhere."""
+    if not 0 <= start <= end <= len(clean_text):
+        raise ValueError(f"offsets [{start}, {end}) outside a text of {len(clean_text)} characters")
+    return Span(doc_id=doc_id, start=start, end=end, text=clean_text[start:end])
+
+
+class Evidence(Record):
+    """Why a record exists: the span that supports it, and what role it plays there."""
+
+    span: Span
+    role: str = "support"
+    note: str | None = None
+
+
+class Outlet(Record):
+    id: str
+    name: str
+    domain: str | None = None
+    reliability: str | None = None
+
+
+class BoilerplateCut(Record):
+    """One stretch removed by cleaning, as offsets into the document's raw text."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+class DuplicateLink(Record):
+    doc_id: str
+    kind: Literal["exact", "near"]
+    similarity: float
+
+
+class ReusedPassage(Record):
+    """A passage of this document that another document also carries."""
+
+    start: int
+    end: int
+    other_doc: str
+    other_start: int
+    other_end: int
+    kind: Literal["sentence", "quote"] = "sentence"
+    similarity: float = 1.0
+
+
+class Actor(Record):
+    id: str
+    name: str
+    code: str | None = None
+    country: str | None = None
+    sector: str | None = None
+    aliases: list[str] = []
+    roles: list[dict] = []
+    provisional: bool = False
+
+
+class Mention(Record):
+    id: str
+    actor_id: str | None
+    kind: Literal["person", "organization", "state", "group", "other"] = "other"
+    evidence: list[Evidence]
+
+
+class Quote(Record):
+    id: str
+    kind: Literal["direct", "indirect", "mixed"]
+    cue: str | None = None
+    speaker_actor_id: str | None = None
+    speaker: Span | None = None
+    evidence: list[Evidence]
+
+
+class Timex(Record):
+    id: str
+    type: Literal["DATE", "TIME", "DURATION", "SET"]
+    value: str
+    anchor: str | None = None
+    evidence: list[Evidence]
+
+
+class Place(Record):
+    id: str
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+    evidence: list[Evidence]
+
+
+class ActorRef(Record):
+    text: str
+    code: str | None = None
+    actor_id: str | None = None
+
+
+class Event(Record):
+    id: str
+    plover: str
+    mode: str | None = None
+    context: list[str] = []
+    cameo: str | None = None
+    source: list[ActorRef] = []
+    target: list[ActorRef] = []
+    date: str | None = None
+    place_id: str | None = None
+    modality: Modality = "asserted"
+    claimant: ActorRef | None = None
+    evidence: list[Evidence]
+
+
+class Claim(Record):
+    id: str
+    incident_id: str | None = None
+    claimant: ActorRef | None = None
+    stance: Literal["asserts", "denies"] = "asserts"
+    evidence: list[Evidence]
+
+
+class Incident(Record):
+    id: str
+    event_ids: list[str]
+    independent_sources: int = 0
+    grade: str | None = None
+    reasons: list[str] = []
+    evidence: list[Evidence]
+
+
+class Commitment(Record):
+    id: str
+    obligor: ActorRef | None = None
+    action: str
+    recipient: ActorRef | None = None
+    deadline: str | None = None
+    deadline_expression: str | None = None
+    status: CommitmentStatus = "unknown"
+    evidence: list[Evidence]
+
+
+class Agreement(Record):
+    id: str
+    kind: Literal["agreement", "joint_statement", "ceasefire", "plan"]
+    parties: list[ActorRef] = []
+    mediators: list[ActorRef] = []
+    date: str | None = None
+    status: AgreementStatus = "proposed"
+    commitments: list[Commitment] = []
+    evidence: list[Evidence]
+
+
+class ExtractedDocument(Record):
+    """One line of ``truceline extract --format jsonl``: the project's output contract."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    author: str | None
+    published: str | None
+    published_source: PublishedSource
+    language: str
+    text: str
+    url: str | None = None
+    source: str | None = None
+    boilerplate_removed: list[BoilerplateCut] = []
+    duplicates: list[DuplicateLink] = []
+    reused_passages: list[ReusedPassage] = []
+    actors: list[Actor] = []
+    mentions: list[Mention] = []
+    quotes: list[Quote] = []
+    timex: list[Timex] = []
+    places: list[Place] = []
+    events: list[Event] = []
+    claims: list[Claim] = []
+    incidents: list[Incident] = []
+    agreements: list[Agreement] = []
+
+
+def json_schema() -> dict:
+    """JSON Schema of the extraction contract, with its version."""
+    schema = ExtractedDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://truceline.dev/schema/extracted-document/{SCHEMA_VERSION}"
+    schema["version"] = SCHEMA_VERSION
+    return schema

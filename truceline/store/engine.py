@@ -1,0 +1,89 @@
+"""Opening a store: URL resolution, SQLite pragmas, and migrations to the current schema.
+
+The default store is ``truceline.db`` (SQLite, WAL mode) in the working directory; any
+SQLAlchemy URL works through ``--db`` or ``TRUCELINE_DB``. Migrations run on open, so a
+store written by an older truceline is upgraded in place, never recreated.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+DEFAULT_DB = "sqlite:///truceline.db"
+ENV_VAR = "TRUCELINE_DB"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message says which URL and why."""
+
+
+def resolve_url(url: str | None) -> str:
+    """``--db`` beats ``TRUCELINE_DB`` beats the default; a bare path means an SQLite file."""
+    url = url or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser()}"
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("truceline.store").joinpath("migrations")))
+    return cfg
+
+
+def open_engine(url: str | None = None) -> Engine:
+    """An engine on the resolved URL, migrated to the latest schema."""
+    url = resolve_url(url)
+    kwargs: dict = {}
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+        else:
+            path = Path(url.split("///", 1)[1])
+            if path.parent and not path.parent.exists():
+                raise StoreError(f"{url}: directory {path.parent} does not exist")
+    try:
+        engine = create_engine(url, future=True, **kwargs)
+    except Exception as exc:  # bad URL or missing driver: say which
+        raise StoreError(f"{url}: cannot open store ({exc})") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    migrate(engine)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the store to the newest migration (no-op when current)."""
+    cfg = _alembic_config()
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    try:
+        with engine.begin() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except Exception as exc:
+        raise StoreError(f"{engine.url.render_as_string(hide_password=True)}: cannot open or migrate store ({exc})") from None
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

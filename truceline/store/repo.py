@@ -1,0 +1,131 @@
+"""Reads and writes of the stored corpus, each a plain function over an engine or connection.
+
+A run is written in one transaction (:func:`write_batch`): either every document, link and
+passage of the run is stored, or nothing is, so an interrupted or failed ingest never leaves
+a half-written document behind and re-running it is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+
+from truceline.ingestion.types import RawArticle
+from truceline.store.schema import documents, duplicates, outlets, passages, reuse_links, runs
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def start_run(engine: Engine, command: str, inputs: Sequence[str]) -> int:
+    with engine.begin() as conn:
+        result = conn.execute(
+            insert(runs).values(
+                command=command, inputs=list(inputs), started_at=now(), status="running",
+                added=0, updated=0, unchanged=0, skipped=0, errors=[],
+            )
+        )  # fmt: skip
+        return int(result.inserted_primary_key[0])
+
+
+def finish_run(engine: Engine, run_id: int, status: str, counts: dict[str, int], errors: list[str]) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(runs).where(runs.c.id == run_id).values(finished_at=now(), status=status, errors=errors, **counts)
+        )
+
+
+def existing_ids(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
+    """Stored documents among ``ids`` with the fields that decide 'unchanged' vs 'updated'."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    cols = [documents.c.id, documents.c.title, documents.c.author, documents.c.published, documents.c.url,
+            documents.c.outlet_id, documents.c.published_source]  # fmt: skip
+    out = {}
+    for chunk in _chunks(ids):
+        for row in conn.execute(select(*cols).where(documents.c.id.in_(chunk))).mappings():
+            out[row["id"]] = dict(row)
+    return out
+
+
+def outlet_documents(conn: Connection, outlet_ids: Iterable[str]) -> list[dict]:
+    """Stored documents of these outlets: what the repetition rule of cleaning compares against."""
+    ids = list(outlet_ids)
+    if not ids:
+        return []
+    cols = [documents.c.id, documents.c.outlet_id, documents.c.title, documents.c.received_text,
+            documents.c.clean_text, documents.c.author]  # fmt: skip
+    return [dict(r) for r in conn.execute(select(*cols).where(documents.c.outlet_id.in_(ids))).mappings()]
+
+
+def stored_article(conn: Connection, doc_id: str) -> RawArticle:
+    """A stored document as the article it was read from, to run it through the stages again."""
+    r = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().one()
+    outlet = conn.execute(select(outlets.c.name).where(outlets.c.id == r["outlet_id"])).scalar()
+    return RawArticle(
+        source=r["source"], line=r["source_line"], text=r["received_text"], raw=r["raw"], format=r["format"],
+        title=r["title"], author=r["author"], published=r["published"], published_source=r["published_source"],
+        url=r["url"], outlet=outlet, extra=dict(r["extra"] or {}),
+    )  # fmt: skip
+
+
+def document_keys(conn: Connection, exclude: set[str]) -> list[tuple[str, str, bytes]]:
+    rows = conn.execute(select(documents.c.id, documents.c.content_hash, documents.c.signature))
+    return [(r.id, r.content_hash, r.signature) for r in rows if r.id not in exclude]
+
+
+def stored_passages(conn: Connection, exclude: set[str]) -> list[dict]:
+    rows = conn.execute(select(passages)).mappings()
+    return [dict(r) for r in rows if r["doc_id"] not in exclude]
+
+
+def clean_texts(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in _chunks(list(ids)):
+        rows = conn.execute(select(documents.c.id, documents.c.clean_text).where(documents.c.id.in_(chunk)))
+        out.update({r.id: r.clean_text for r in rows})
+    return out
+
+
+def write_batch(
+    engine: Engine,
+    *,
+    outlet_rows: list[dict],
+    new_docs: list[dict],
+    changed_docs: list[dict],
+    passage_rows: list[dict],
+    duplicate_rows: list[dict],
+    reuse_rows: list[dict],
+) -> None:
+    """Store one run's results atomically; links of changed documents are replaced, not added to."""
+    touched = {d["id"] for d in new_docs} | {d["id"] for d in changed_docs}
+    with engine.begin() as conn:
+        known = {r for (r,) in conn.execute(select(outlets.c.id))}
+        fresh = [o for o in outlet_rows if o["id"] not in known]
+        if fresh:
+            conn.execute(insert(outlets), fresh)
+        for doc in changed_docs:
+            conn.execute(update(documents).where(documents.c.id == doc["id"]).values(**doc))
+        if new_docs:
+            conn.execute(insert(documents), new_docs)
+        for chunk in _chunks(list(touched)):
+            conn.execute(delete(passages).where(passages.c.doc_id.in_(chunk)))
+            conn.execute(delete(duplicates).where(or_(duplicates.c.doc_id.in_(chunk), duplicates.c.other_doc_id.in_(chunk))))
+            conn.execute(delete(reuse_links).where(or_(reuse_links.c.doc_id.in_(chunk), reuse_links.c.other_doc.in_(chunk))))
+        for table, rows in ((passages, passage_rows), (duplicates, duplicate_rows), (reuse_links, reuse_rows)):
+            if rows:
+                conn.execute(insert(table), rows)
+
+
+def count(conn: Connection, table) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,126 @@
+"""Table definitions: the single source the migrations and the queries are written against.
+
+SQLAlchemy Core, not the ORM: rows map one-to-one onto :mod:`truceline.model` records and
+the queries the report and API run are set-based. Every table works on SQLite and
+PostgreSQL (JSON columns, no dialect-specific types).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("command", String(32), nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(16), nullable=False),  # running | done | failed
+    Column("added", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("errors", JSON, nullable=False, default=list),
+)
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", String(120), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("domain", String(300)),
+    Column("reliability", String(1)),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("outlet_id", String(120), ForeignKey("outlets.id"), index=True),
+    Column("source", Text, nullable=False),
+    Column("source_line", Integer),
+    Column("format", String(16), nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("author", String(300), index=True),
+    Column("published", String(10), index=True),
+    Column("published_source", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("language_score", Float),
+    Column("is_english", Boolean, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("received_text", Text, nullable=False),
+    Column("clean_text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("signature", LargeBinary, nullable=False),
+    Column("boilerplate", JSON, nullable=False),
+    Column("segments", JSON, nullable=False),
+    Column("extra", JSON, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("updated_run_id", Integer, ForeignKey("runs.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+duplicates = Table(
+    "duplicates",
+    metadata,
+    Column("doc_id", String(32), ForeignKey("documents.id"), primary_key=True),
+    Column("other_doc_id", String(32), ForeignKey("documents.id"), primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("similarity", Float, nullable=False),
+    Index("ix_duplicates_other", "other_doc_id"),
+)
+
+passages = Table(
+    "passages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("norm_hash", String(64), nullable=False, index=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+reuse_links = Table(
+    "reuse_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("other_doc", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("other_start", Integer, nullable=False),
+    Column("other_end", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("similarity", Float, nullable=False),
+    UniqueConstraint("doc_id", "start", "end", "other_doc", "other_start", "other_end"),
+)
