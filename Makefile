@@ -24,6 +24,7 @@ demo: install
 	$(BIN)/truceline report --db $(DB)
 
 test: install
+	$(BIN)/ruff check truceline tests
 	$(BIN)/python -m pytest -q -n 2
 
 clean:

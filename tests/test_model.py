@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from truceline.model import ExtractedDocument, Span, json_schema, make_span, SCHEMA_VERSION
+from truceline.model import (
+    SCHEMA_VERSION,
+    ExtractedDocument,
+    Span,
+    json_schema,
+    make_span,
+)
 
 
 @given(st.text(max_size=200), st.data())

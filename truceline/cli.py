@@ -17,8 +17,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from truceline.ingestion.types import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ReadOptions
 from truceline.store.engine import ENV_VAR, StoreError
@@ -29,7 +34,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
+out = Console()
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    out = Console(width=160)  # logs and pipes: wide tables rather than 80-column wrapping
 err = Console(stderr=True, soft_wrap=True)
 
 DbOpt = Annotated[str | None, typer.Option("--db", envvar=ENV_VAR, help="SQLAlchemy URL or SQLite path [default: sqlite:///truceline.db]")]

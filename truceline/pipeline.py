@@ -27,7 +27,12 @@ from truceline.ingestion.clean import Cleaned, clean, paragraph_keys
 from truceline.ingestion.decode import normalize_text
 from truceline.ingestion.metadata import MetadataIndex
 from truceline.ingestion.readers import read_inputs
-from truceline.ingestion.textmeta import dateline, detect_language, is_plausible_published, normalize_date
+from truceline.ingestion.textmeta import (
+    dateline,
+    detect_language,
+    is_plausible_published,
+    normalize_date,
+)
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 from truceline.store import repo
 from truceline.store.engine import open_engine

@@ -192,7 +192,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     nlp = _sentencizer()
     out: list[tuple[int, int]] = []
     docs = nlp.pipe(text[s:e] for s, e in paras)
-    for (pstart, _), doc in zip(paras, docs):
+    for (pstart, _), doc in zip(paras, docs, strict=True):
         spans = [(pstart + sent.start_char, pstart + sent.end_char) for sent in doc.sents]
         for start, end in _move_openers(text, spans):
             start, end = _trim(text, start, end)

@@ -7,10 +7,9 @@ Nothing stored earlier is changed by a run with bad inputs.
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
-import pytest
+from loopback import closed_port
 from sqlalchemy import select
 
 from truceline.cli import app
@@ -34,12 +33,6 @@ def _snapshot(db: str) -> dict[str, tuple]:
 
 def _ingest(runner, db: str, *paths: str | Path, extra: tuple[str, ...] = ()):
     return runner.invoke(app, ["ingest", *map(str, paths), "--db", db, *extra])
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _bad_files(d: Path) -> dict[str, tuple[Path, str]]:
@@ -116,7 +109,7 @@ def test_jsonl_with_a_broken_line_names_the_line_and_keeps_the_others(runner, tm
 def test_unreachable_and_private_urls_are_reported_without_traceback(runner, tmp_path, db_url):
     good = tmp_path / "good.txt"
     good.write_text(GOOD, "utf-8")
-    url = f"http://127.0.0.1:{_closed_port()}/article"
+    url = f"http://127.0.0.1:{closed_port()}/article"
     refused = _ingest(runner, db_url, good, url, extra=("--allow-private", "--timeout", "2"))
     assert refused.exit_code == 3
     assert url in refused.stderr and "cannot connect" in refused.stderr

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from loopback import page, serve
 
 from truceline.ingestion.feeds import articles_from_feed, html_paragraphs, is_feed
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 
 OPTIONS = ReadOptions()
 
-RSS = """<?xml version="1.0" encoding="utf-8"?>
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <?xml-stylesheet type="text/xsl" href="style.xsl"?>
 <!-- generated -->
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -46,7 +43,7 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
     <title>Headline only</title>
     <link>http://wire.example/2020/11/headline</link>
   </item>
-</channel></rss>""".encode()
+</channel></rss>"""
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
@@ -267,34 +264,6 @@ PAGE = (
 ).encode()
 
 
-@contextmanager
-def serve(routes: dict[str, bytes]) -> Iterator[str]:
-    """HTML pages on an ephemeral loopback port; unknown paths are 404."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            body = routes.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 def _link_feed(base: str) -> bytes:
     return f"""<rss version="2.0"><channel><title>Links Only</title>
 <item><title>Feed title wins</title><link>{base}/story</link><pubDate>Mon, 09 Nov 2020 22:00:00 +0000</pubDate></item>
@@ -306,7 +275,7 @@ def _link_feed(base: str) -> bytes:
 @pytest.mark.network
 def test_follow_links_fetches_item_pages() -> None:
     options = ReadOptions(allow_private=True, follow_links=True, timeout_s=2)
-    with serve({"/story": PAGE}) as base:
+    with serve({"/story": page(PAGE)}) as (base, _):
         story, gone, nolink = list(articles_from_feed(_link_feed(base), "links.xml", options))
     assert isinstance(story, RawArticle)
     assert (story.source, story.line, story.format) == ("links.xml", 1, "feed")
@@ -321,7 +290,7 @@ def test_follow_links_fetches_item_pages() -> None:
 
 @pytest.mark.network
 def test_follow_links_still_refuses_private_addresses() -> None:
-    with serve({"/story": PAGE}) as base:
+    with serve({"/story": page(PAGE)}) as (base, _):
         items = list(articles_from_feed(_link_feed(base), "links.xml", ReadOptions(follow_links=True, timeout_s=2)))
     first = items[0]
     assert isinstance(first, InputError)

@@ -6,17 +6,22 @@ import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from loopback import Route, closed_port, serve
 
 from truceline.ingestion import fetch as fetch_module
-from truceline.ingestion.fetch import USER_AGENT, Fetched, articles_from_url, fetch, is_public_address
+from truceline.ingestion.fetch import (
+    USER_AGENT,
+    Fetched,
+    articles_from_url,
+    fetch,
+    is_public_address,
+)
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 
 pytestmark = pytest.mark.network
@@ -58,54 +63,7 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 </feed>"""
 EMPTY_RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>
 <link>http://example.org/</link></channel></rss>"""
-TEXT_BODY = "First paragraph of a statement.\r\n\r\n\r\nSecond paragraph,\nstill second.\n".encode()
-
-Route = tuple[int, dict[str, str], bytes] | Callable[[BaseHTTPRequestHandler], None]
-
-
-@contextmanager
-def serve(
-    routes: dict[str, Route], tls: ssl.SSLContext | None = None
-) -> Iterator[tuple[str, list[tuple[str, dict[str, str]]]]]:
-    """An HTTP(S) server on an ephemeral loopback port; yields its base URL and the requests seen."""
-    seen: list[tuple[str, dict[str, str]]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-            route = routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"no such page"))
-            if callable(route):
-                try:
-                    route(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up, as it should
-                return
-            status, headers, body = route
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            if "Content-Length" not in headers:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    if tls is not None:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-    server.daemon_threads = True
-    server.block_on_close = False
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
+TEXT_BODY = b"First paragraph of a statement.\r\n\r\n\r\nSecond paragraph,\nstill second.\n"
 
 def _slow(handler: BaseHTTPRequestHandler) -> None:
     time.sleep(1.5)
@@ -184,11 +142,6 @@ def site() -> Iterator[tuple[str, list[tuple[str, dict[str, str]]]]]:
 def base(site: tuple[str, list]) -> str:
     return site[0]
 
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _error(url: str, options: ReadOptions) -> InputError:
@@ -407,7 +360,7 @@ def test_drip_feed_hits_total_deadline(base: str) -> None:
 
 
 def test_closed_port_is_connection_refused() -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/a"
+    url = f"http://127.0.0.1:{closed_port()}/a"
     assert _error(url, LOCAL).message == f"{url}: cannot connect: connection refused"
 
 

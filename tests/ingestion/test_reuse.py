@@ -10,9 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from truceline.ingestion.dedup import DocKey, content_hash, doc_signature, find_duplicates
 from truceline.ingestion import reuse
-from truceline.ingestion.reuse import MIN_WORDS, Passage, ReuseLink, find_reuse, passages
+from truceline.ingestion.dedup import (
+    DocKey,
+    content_hash,
+    doc_signature,
+    find_duplicates,
+)
+from truceline.ingestion.reuse import (
+    MIN_WORDS,
+    Passage,
+    ReuseLink,
+    find_reuse,
+    passages,
+)
 from truceline.model import make_span
 from truceline.text import normalize_for_match
 

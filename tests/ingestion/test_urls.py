@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from loopback import closed_port, page, serve
 
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 from truceline.ingestion.urls import articles_from_url_list, is_url_list
@@ -32,44 +29,11 @@ TYPES = {"/page": "text/html; charset=utf-8", "/feed": "application/rss+xml", "/
 BODIES = {"/page": PAGE, "/feed": FEED, "/note": b"A plain statement."}
 
 
-@contextmanager
-def serve() -> Iterator[str]:
-    """The pages above on an ephemeral loopback port; unknown paths are 404."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            body = BODIES.get(self.path, b"not found")
-            self.send_response(200 if self.path in BODIES else 404)
-            self.send_header("Content-Type", TYPES.get(self.path, "text/plain"))
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-
-
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
-    with serve() as url:
+    with serve({path: page(BODIES[path], TYPES[path]) for path in BODIES}) as (url, _):
         yield url
 
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- recognising lists -----------------------------------------------------------------
@@ -110,7 +74,7 @@ def test_other_text_is_not_a_url_list(text: str) -> None:
 
 @pytest.mark.network
 def test_bad_line_is_reported_with_its_line_and_the_rest_continue(base: str) -> None:
-    dead = f"http://127.0.0.1:{_closed_port()}/a"
+    dead = f"http://127.0.0.1:{closed_port()}/a"
     text = f"# November sources\n{base}/page\n{dead}\n\n{base}/feed\n{base}/missing\n{base}/note\n"
     items = list(articles_from_url_list(text, "urls.txt", LOCAL))
     kinds = [type(i).__name__ for i in items]

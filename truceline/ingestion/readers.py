@@ -165,7 +165,7 @@ def read_inputs(
     index = metadata or sidecar.MetadataIndex()
     for item in inputs:
         if item.lower().startswith(("http://", "https://")):
-            items: Iterable[Item] = _guard(item, lambda: articles_from_url(item, options))
+            items: Iterable[Item] = _guard(item, lambda url=item: articles_from_url(url, options))
         else:
             path = Path(item)
             if path.is_dir():

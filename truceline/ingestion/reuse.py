@@ -204,7 +204,7 @@ def _candidates(
         matrix = _signature_matrix([values[i][1] for i in usable])
         left, right = _shared_minimum_pairs(matrix, new[usable], docs[usable])
         keep = _plausible(matrix, sizes, left, right, threshold, containment)
-        pairs.update(zip(usable[left[keep]].tolist(), usable[right[keep]].tolist()))
+        pairs.update(zip(usable[left[keep]].tolist(), usable[right[keep]].tolist(), strict=True))
     return pairs
 
 

@@ -11,7 +11,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, func, select
 
-from truceline.model import BoilerplateCut, DuplicateLink, ExtractedDocument, ReusedPassage
+from truceline.model import (
+    BoilerplateCut,
+    DuplicateLink,
+    ExtractedDocument,
+    ReusedPassage,
+)
 from truceline.store.schema import documents, duplicates, outlets, reuse_links, runs
 
 _DOC_COLS = (documents.c.id, documents.c.title, documents.c.author, documents.c.published,

@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 
 from truceline.ingestion.types import RawArticle
-from truceline.store.schema import documents, duplicates, outlets, passages, reuse_links, runs
+from truceline.store.schema import (
+    documents,
+    duplicates,
+    outlets,
+    passages,
+    reuse_links,
+    runs,
+)
 
 
 def now() -> datetime:
