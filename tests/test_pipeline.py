@@ -52,8 +52,11 @@ def test_sidecar_metadata_gives_outlet_author_title_and_keeps_unknown_fields(sam
         row = rows[m["file"]]
         assert row["title"] == m["title"]
         assert row["author"] == m["author"]
-        if m["published"] is None:
-            assert row["published"] is None and row["published_source"] == "unknown"
+        if m["published"] is None:  # no source date: unknown, or estimated from the text and labelled so
+            assert row["published_source"] in ("unknown", "estimated")
+            assert (row["published"] is None) == (row["published_source"] == "unknown")
+            if row["published_source"] == "estimated":
+                assert row["extra"]["published_estimate_basis"]
         assert row["extra"]["metadata"].get("published_estimate") == m.get("published_estimate")
 
 

@@ -24,6 +24,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 
 from truceline.ingestion.types import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ReadOptions
 from truceline.store.engine import ENV_VAR, StoreError
@@ -168,6 +169,46 @@ def report(db: DbOpt = None, as_json: JsonOpt = False, full: Annotated[bool, typ
         out.print_json(data=data)
     else:
         render_report(out, data, full=full)
+
+
+@app.command()
+def reprocess(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Run every stage again on all stored documents (after an upgrade added or improved stages)."""
+    from truceline.pipeline import reprocess as run_reprocess
+
+    with _friendly_errors(), _progress("reprocess") as progress:
+        summary = run_reprocess(db=db, progress=progress)
+    if as_json:
+        out.print_json(data=summary.as_dict())
+    else:
+        out.print(f"run {summary.run_id}: {summary.updated} documents reprocessed  ->  {summary.db}", highlight=False)
+
+
+@app.command("eval")
+def evaluate(
+    task: Annotated[str, typer.Argument(help="quotes | timex | geo | actors")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file or directory in the task's published format.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Score a stage on external human-annotated gold data with the literature's metrics."""
+    from truceline.eval import TASKS, scorer
+
+    if task not in TASKS:
+        raise typer.BadParameter(f"unknown task {task!r}; choose from {', '.join(sorted(TASKS))}", param_hint="TASK")
+    if not gold.exists():
+        raise typer.BadParameter(f"{gold}: no such file or directory", param_hint="--gold")
+    with _friendly_errors(), err.status(f"scoring {task} on {gold}"):
+        scores = scorer(task)(gold)
+    if as_json:
+        sys.stdout.write(json.dumps(scores, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{task} on {gold}", title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in scores.items():
+        if not isinstance(value, dict | list):
+            table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+    out.print(table)
 
 
 def main() -> None:

@@ -14,6 +14,11 @@ def _short(text: str | None, width: int = SNIPPET) -> str:
 
 
 def render_report(console: Console, data: dict, full: bool = False) -> None:
+    _render_corpus(console, data, full)
+    _render_reading(console, data, full)
+
+
+def _render_corpus(console: Console, data: dict, full: bool) -> None:
     t = data["totals"]
     span = " to ".join(t["date_range"]) if t["date_range"] else "no dated documents"
     console.print(
@@ -29,6 +34,8 @@ def render_report(console: Console, data: dict, full: bool = False) -> None:
     for outlet, rows in data["by_outlet"].items():
         for r in rows:
             date = r["published"] or "unknown"
+            if r["published"] and r["published_source"] == "estimated":
+                date += " (est.)"
             docs.add_row(outlet, date, r["id"], _short(r["title"], 60), r["author"] or "", r["language"], str(r["words"]))
     console.print(docs)
 
@@ -71,3 +78,44 @@ def render_report(console: Console, data: dict, full: bool = False) -> None:
             console.print(f"... {len(reused) - 25} more (--full lists all)")
     else:
         console.print("No re-used passages.")
+
+
+def _render_reading(console: Console, data: dict, full: bool) -> None:
+    limit = None if full else 20
+    if data.get("actors"):
+        table = Table(title="Actors (by mentions)", title_justify="left")
+        for col in ("actor", "code", "type", "mentions", "docs", "codes in force"):
+            table.add_column(col, overflow="fold")
+        for a in data["actors"][:limit]:
+            name = a["name"] + (" (provisional)" if a["provisional"] else "")
+            table.add_row(name, a["code"] or "", a["type"], str(a["mentions"]), str(a["documents"]), ", ".join(a["codes_in_force"]))
+        console.print(table)
+        if limit and len(data["actors"]) > limit:
+            console.print(f"... {len(data['actors']) - limit} more actors (--full lists all)")
+    if data.get("quotes"):
+        table = Table(title="Quotes", title_justify="left")
+        for col in ("document", "speaker", "actor", "cue", "kind", "content"):
+            table.add_column(col, overflow="fold")
+        for q in data["quotes"][: None if full else 40]:
+            speaker = q["speaker"] or ""
+            if q["speaker_text"] and q["speaker_text"] != speaker:
+                speaker += f" (= {q['speaker_text']})"
+            actor = f"{q['speaker_actor']} [{q['speaker_code']}]" if q["speaker_actor"] else ""
+            kind = q["kind"] + (f", {q['channel']}" if q["channel"] else "")
+            table.add_row(q["doc_id"], speaker, actor, q["cue"] or "", kind, _short(q["content"], 80))
+        console.print(table)
+    timex = data.get("timex") or {}
+    if timex:
+        console.print(f"[bold]{timex['count']} time expressions[/bold]; {len(timex['issues'])} with inconsistencies:")
+        for t in timex["issues"]:
+            console.print(f"  {t['doc_id']}: \"{t['text']}\" -> {t['value']}: {'; '.join(t['issues'])}", highlight=False)
+    if data.get("places"):
+        table = Table(title="Places", title_justify="left")
+        for col in ("place", "country", "feature", "lat", "lon", "geonames", "mentions", "docs"):
+            table.add_column(col)
+        for p in data["places"][:limit]:
+            lat = f"{p['lat']:.3f}" if p["lat"] is not None else ""
+            lon = f"{p['lon']:.3f}" if p["lon"] is not None else ""
+            table.add_row(p["name"], p["country"] or "", p["feature"], lat, lon, str(p["geonames_id"] or ""),
+                          str(p["mentions"]), str(p["documents"]))  # fmt: skip
+        console.print(table)

@@ -17,7 +17,19 @@ from truceline.model import (
     ExtractedDocument,
     ReusedPassage,
 )
-from truceline.store.schema import documents, duplicates, outlets, reuse_links, runs
+from truceline.store.records import actor_from_row, mention_from_row, place_from_row, quote_from_row, timex_from_row
+from truceline.store.schema import (
+    actors,
+    documents,
+    duplicates,
+    mentions,
+    outlets,
+    places,
+    quotes,
+    reuse_links,
+    runs,
+    timexes,
+)
 
 _DOC_COLS = (documents.c.id, documents.c.title, documents.c.author, documents.c.published,
              documents.c.published_source, documents.c.language, documents.c.clean_text, documents.c.url,
@@ -41,9 +53,36 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None) -> l
             url=r["url"], source=r["source"],
             boilerplate_removed=[BoilerplateCut(**c) for c in r["boilerplate"]],
             duplicates=dups.get(r["id"], []), reused_passages=reused.get(r["id"], []),
+            **document_records(conn, r["id"], r["clean_text"]),
         )  # fmt: skip
         for r in (rows[i] for i in order)
     ]
+
+
+def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list]:
+    """A document's reading records, spans rebuilt from its clean text."""
+
+    def rows(table) -> list[dict]:
+        query = select(table).where(table.c.doc_id == doc_id).order_by(table.c.id)
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+    mention_rows = rows(mentions)
+    quote_rows = rows(quotes)
+    actor_ids = {m["actor_id"] for m in mention_rows} | {q["speaker_actor_id"] for q in quote_rows}
+    actor_ids.discard(None)
+    actor_rows = conn.execute(select(actors).where(actors.c.id.in_(sorted(actor_ids)))).mappings() if actor_ids else []
+    return {
+        "actors": sorted((actor_from_row(dict(a)) for a in actor_rows), key=lambda a: a.id),
+        "mentions": sorted((mention_from_row(m, text) for m in mention_rows), key=_by_start),
+        "quotes": sorted((quote_from_row(q, text) for q in quote_rows), key=_by_start),
+        "timex": sorted((timex_from_row(t, text) for t in rows(timexes)), key=_by_start),
+        "places": sorted((place_from_row(p, text) for p in rows(places)), key=_by_start),
+    }
+
+
+def _by_start(record) -> tuple[int, int]:
+    span = record.evidence[0].span
+    return span.start, span.end
 
 
 def _duplicate_links(conn: Connection) -> dict[str, list[DuplicateLink]]:
@@ -99,6 +138,7 @@ def corpus_report(conn: Connection) -> dict:
                "text": texts[r["doc_id"]][r["start"]:r["end"]],
                "other_text": texts[r["other_doc"]][r["other_start"]:r["other_end"]]}
               for r in conn.execute(select(reuse_links).order_by(reuse_links.c.doc_id, reuse_links.c.start)).mappings()]  # fmt: skip
+    reading = _reading_report(conn, texts)
     dates = [d["published"] for d in docs if d["published"]]
     last_runs = [dict(r) for r in conn.execute(select(runs).order_by(runs.c.id.desc()).limit(5)).mappings()]
     for r in last_runs:
@@ -114,6 +154,7 @@ def corpus_report(conn: Connection) -> dict:
             "boilerplate_chars_cut": sum(c["chars_cut"] for c in cleaning),
             "duplicates": len(dups),
             "reused_passages": len(reused),
+            "estimated_dates": sum(d["published_source"] == "estimated" for d in docs),
             "runs": conn.execute(select(func.count()).select_from(runs)).scalar_one(),
         },
         "by_outlet": dict(by_outlet),
@@ -122,4 +163,52 @@ def corpus_report(conn: Connection) -> dict:
         "duplicates": dups,
         "reused_passages": reused,
         "runs": last_runs,
+        **reading,
+    }
+
+
+def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
+    """Actors by mentions, quotes with speakers, date issues and places: what reading found."""
+    actor_rows = {r["id"]: dict(r) for r in conn.execute(select(actors)).mappings()}
+    per_actor: dict[str, dict] = {}
+    for m in conn.execute(select(mentions.c.actor_id, mentions.c.doc_id, mentions.c.code)).mappings():
+        if m["actor_id"] is None:
+            continue
+        entry = per_actor.setdefault(m["actor_id"], {"mentions": 0, "docs": set(), "codes": set()})
+        entry["mentions"] += 1
+        entry["docs"].add(m["doc_id"])
+        if m["code"]:
+            entry["codes"].add(m["code"])
+    actor_list = sorted(
+        ({"id": a, "name": actor_rows[a]["name"], "code": actor_rows[a]["code"], "type": actor_rows[a]["type"],
+          "provisional": actor_rows[a]["provisional"], "mentions": e["mentions"], "documents": len(e["docs"]),
+          "codes_in_force": sorted(e["codes"])} for a, e in per_actor.items() if a in actor_rows),
+        key=lambda x: (-x["mentions"], x["name"]),
+    )  # fmt: skip
+    quote_list = []
+    for q in conn.execute(select(quotes).order_by(quotes.c.doc_id, quotes.c.id)).mappings():
+        text = texts.get(q["doc_id"], "")
+        content = " … ".join(text[s:e] for s, e in q["spans"])
+        speaker = text[q["speaker_start"]:q["speaker_end"]] if q["speaker_start"] is not None else None
+        actor = actor_rows.get(q["speaker_actor_id"] or "")
+        quote_list.append({"id": q["id"], "doc_id": q["doc_id"], "kind": q["kind"], "cue": q["cue"],
+                           "speaker": speaker, "speaker_text": q["speaker_text"],
+                           "speaker_actor": actor["name"] if actor else None, "speaker_code": actor["code"] if actor else None,
+                           "channel": q["channel"], "content": content})  # fmt: skip
+    timex_rows = [dict(r) for r in conn.execute(select(timexes).order_by(timexes.c.doc_id, timexes.c.start)).mappings()]
+    issues = [{"doc_id": t["doc_id"], "text": texts.get(t["doc_id"], "")[t["start"]:t["end"]], "value": t["value"],
+               "issues": t["issues"]} for t in timex_rows if t["issues"]]  # fmt: skip
+    place_counts: dict[tuple, dict] = {}
+    for p in conn.execute(select(places)).mappings():
+        key = (p["name"], p["country"], p["geonames_id"])
+        entry = place_counts.setdefault(key, {"name": p["name"], "country": p["country"], "feature": p["feature"],
+                                              "lat": p["lat"], "lon": p["lon"], "geonames_id": p["geonames_id"],
+                                              "mentions": 0, "documents": 0})  # fmt: skip
+        entry["mentions"] += len(p["spans"])
+        entry["documents"] += 1
+    return {
+        "actors": actor_list,
+        "quotes": quote_list,
+        "timex": {"count": len(timex_rows), "issues": issues},
+        "places": sorted(place_counts.values(), key=lambda p: (-p["mentions"], p["name"])),
     }

@@ -11,10 +11,12 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, or_, select, update
 
 from truceline.ingestion.types import RawArticle
 from truceline.store.schema import (
+    DOC_RECORD_TABLES,
+    actors,
     documents,
     duplicates,
     outlets,
@@ -70,6 +72,10 @@ def outlet_documents(conn: Connection, outlet_ids: Iterable[str]) -> list[dict]:
     return [dict(r) for r in conn.execute(select(*cols).where(documents.c.outlet_id.in_(ids))).mappings()]
 
 
+def all_ids(conn: Connection) -> list[str]:
+    return [r for (r,) in conn.execute(select(documents.c.id).order_by(documents.c.created_at, documents.c.id))]
+
+
 def stored_article(conn: Connection, doc_id: str) -> RawArticle:
     """A stored document as the article it was read from, to run it through the stages again."""
     r = conn.execute(select(documents).where(documents.c.id == doc_id)).mappings().one()
@@ -108,9 +114,11 @@ def write_batch(
     passage_rows: list[dict],
     duplicate_rows: list[dict],
     reuse_rows: list[dict],
+    record_rows: dict[Table, list[dict]] | None = None,
 ) -> None:
-    """Store one run's results atomically; links of changed documents are replaced, not added to."""
+    """Store one run's results atomically; links and records of changed documents are replaced."""
     touched = {d["id"] for d in new_docs} | {d["id"] for d in changed_docs}
+    record_rows = record_rows or {}
     with engine.begin() as conn:
         known = {r for (r,) in conn.execute(select(outlets.c.id))}
         fresh = [o for o in outlet_rows if o["id"] not in known]
@@ -121,12 +129,26 @@ def write_batch(
         if new_docs:
             conn.execute(insert(documents), new_docs)
         for chunk in _chunks(list(touched)):
+            for table in DOC_RECORD_TABLES:
+                conn.execute(delete(table).where(table.c.doc_id.in_(chunk)))
             conn.execute(delete(passages).where(passages.c.doc_id.in_(chunk)))
             conn.execute(delete(duplicates).where(or_(duplicates.c.doc_id.in_(chunk), duplicates.c.other_doc_id.in_(chunk))))
             conn.execute(delete(reuse_links).where(or_(reuse_links.c.doc_id.in_(chunk), reuse_links.c.other_doc.in_(chunk))))
-        for table, rows in ((passages, passage_rows), (duplicates, duplicate_rows), (reuse_links, reuse_rows)):
+        _insert_new_actors(conn, record_rows.pop(actors, []))
+        tables = [(passages, passage_rows), (duplicates, duplicate_rows), (reuse_links, reuse_rows), *record_rows.items()]
+        for table, rows in tables:
             if rows:
                 conn.execute(insert(table), rows)
+
+
+def _insert_new_actors(conn: Connection, rows: list[dict]) -> None:
+    """Actors are shared by documents: a record is added once and never clobbered by a later run."""
+    fresh = {r["id"]: r for r in rows}
+    for chunk in _chunks(list(fresh)):
+        for (known,) in conn.execute(select(actors.c.id).where(actors.c.id.in_(chunk))):
+            fresh.pop(known, None)
+    if fresh:
+        conn.execute(insert(actors), list(fresh.values()))
 
 
 def count(conn: Connection, table) -> int:

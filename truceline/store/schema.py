@@ -124,3 +124,83 @@ reuse_links = Table(
     Column("similarity", Float, nullable=False),
     UniqueConstraint("doc_id", "start", "end", "other_doc", "other_start", "other_end"),
 )
+
+# --- reading (issue 3): actors, mentions, quotes, timexes, places --------------------------
+# Offsets are into documents.clean_text; multi-span records keep their spans as JSON lists
+# of [start, end]. Rows of a document are replaced whenever the document is re-processed.
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", String(160), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("code", String(32), index=True),
+    Column("country", String(3), index=True),
+    Column("sector", String(16)),
+    Column("provisional", Boolean, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("source", String(64)),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("actor_id", String(160), ForeignKey("actors.id"), index=True),
+    Column("kind", String(16), nullable=False),
+    Column("resolved_by", String(16), nullable=False),
+    Column("code", String(32)),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("cue", String(64)),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("speaker_text", Text),
+    Column("speaker_actor_id", String(160), ForeignKey("actors.id"), index=True),
+    Column("channel", String(32)),
+    Column("spans", JSON, nullable=False),
+)
+
+timexes = Table(
+    "timexes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("type", String(8), nullable=False),
+    Column("value", String(64), nullable=False, index=True),
+    Column("mod", String(16)),
+    Column("anchor", String(32)),
+    Column("issues", JSON, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("name", String(300), nullable=False),
+    Column("feature", String(16), nullable=False),
+    Column("country", String(3), index=True),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geonames_id", Integer, index=True),
+    Column("source", String(32)),
+    Column("spans", JSON, nullable=False),
+)
+
+DOC_RECORD_TABLES = (mentions, quotes, timexes, places)
