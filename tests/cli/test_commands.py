@@ -63,3 +63,25 @@ def test_truceline_db_environment_variable_selects_the_store(runner, sample_dir,
     result = runner.invoke(app, ["ingest", str(sample_dir)], env={"TRUCELINE_DB": db})
     assert result.exit_code == 0
     assert (tmp_path / "env.db").exists()
+
+
+def test_eval_command_prints_the_metrics_as_json_and_as_a_table(runner, tmp_path):
+    gold = tmp_path / "actors.jsonl"
+    gold.write_text(
+        json.dumps({"method": "agent_to_code", "args": ["Iranian Foreign Minister"], "expect": {"country": "IRN", "code_1": "GOV"}})
+        + "\n",
+        "utf-8",
+    )
+    result = runner.invoke(app, ["eval", "actors", "--gold", str(gold), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["n"] == 1 and data["country_accuracy"] == 1.0
+    table = runner.invoke(app, ["eval", "actors", "--gold", str(gold)])
+    assert table.exit_code == 0 and "country_accuracy" in table.stdout
+
+
+def test_eval_command_refuses_unknown_task_and_missing_gold(runner, tmp_path):
+    assert runner.invoke(app, ["eval", "sentiment", "--gold", str(tmp_path)]).exit_code == 2
+    missing = runner.invoke(app, ["eval", "timex", "--gold", str(tmp_path / "nope")])
+    words = " ".join(missing.stderr.replace("│", " ").split())
+    assert missing.exit_code == 2 and "no such file or directory" in words

@@ -1,0 +1,91 @@
+"""The read stage end to end: records in the store and the extract contract, all tracing to text."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+import truceline
+from truceline.cli import app
+from truceline.store.engine import open_engine
+from truceline.store.schema import mentions, places, quotes, timexes
+
+ARTICLE = {
+    "title": "Foreign ministers meet in Geneva",
+    "outlet": "Test Wire",
+    "published": "2020-10-31",
+    "text": (
+        "Russian Foreign Minister Sergei Lavrov met his Iranian counterpart Mohammad Javad Zarif in Geneva on Friday.\n\n"
+        "\u201cThe fighting must stop at once,\u201d Lavrov said after the meeting. He added that Moscow was ready to "
+        "send observers to the region within one week.\n\n"
+        "Zarif said Iran supports the mediation of the OSCE Minsk Group."
+    ),
+}
+
+
+def _write(tmp_path, records):
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", "utf-8")
+    return path
+
+
+def _all_spans(doc):
+    for group in (doc.mentions, doc.quotes, doc.timex, doc.places):
+        for record in group:
+            for ev in record.evidence:
+                yield ev.span
+    for q in doc.quotes:
+        yield from (s for s in (q.speaker, q.cue_span) if s is not None)
+
+
+def test_extract_fills_reading_records_that_trace_to_the_text(tmp_path):
+    docs, run = truceline.extract([_write(tmp_path, [ARTICLE])])
+    assert run.skipped == 0
+    (doc,) = docs
+    spans = list(_all_spans(doc))
+    assert spans and all(s.verify(doc.text) for s in spans)
+    actors = {a.id: a for a in doc.actors}
+    assert {m.actor_id for m in doc.mentions if m.actor_id} <= set(actors)
+    lavrov_quotes = [q for q in doc.quotes if q.speaker_actor_id and "Lavrov" in actors[q.speaker_actor_id].name]
+    assert lavrov_quotes, [q.model_dump() for q in doc.quotes]
+    assert any(a.code == "RUSGOV" for a in actors.values())
+    friday = [t for t in doc.timex if t.evidence[0].span.text.endswith("Friday")]
+    assert friday and friday[0].value == "2020-10-30"
+    assert any(t.type == "DURATION" and t.value == "P1W" for t in doc.timex)
+    geneva = [p for p in doc.places if p.name == "Geneva"]
+    assert geneva and geneva[0].country in ("CH", "CHE") and abs(geneva[0].lat - 46.2) < 0.5
+
+
+def test_undated_document_gets_an_estimated_date_labelled_as_such(tmp_path):
+    article = dict(ARTICLE, published=None, text="The talks in Geneva on October 30, 2020 ended without agreement. "
+                   "The ministers will meet again on Friday, officials said on Sunday.")
+    docs, _ = truceline.extract([_write(tmp_path, [article])])
+    assert docs[0].published_source == "estimated" and docs[0].published.startswith("2020-")
+
+
+def test_non_english_documents_are_not_read(tmp_path):
+    article = dict(ARTICLE, text="Министр иностранных дел России Сергей Лавров встретился в Женеве с иранским коллегой. "
+                   "Стороны договорились о прекращении огня и обмене пленными при посредничестве Красного Креста.")
+    docs, _ = truceline.extract([_write(tmp_path, [article])])
+    assert docs[0].language == "ru"
+    assert not (docs[0].mentions or docs[0].quotes or docs[0].timex or docs[0].places)
+
+
+def test_reprocess_replaces_records_without_duplicating_them(tmp_path, runner):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    truceline.ingest([_write(tmp_path, [ARTICLE])], db=db)
+    engine = open_engine(db)
+
+    def counts():
+        with engine.connect() as conn:
+            return [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (mentions, quotes, timexes, places)]
+
+    before = counts()
+    assert all(before)
+    result = runner.invoke(app, ["reprocess", "--db", db])
+    assert result.exit_code == 0 and "1 documents reprocessed" in result.stdout
+    truceline.ingest([tmp_path / "wire.jsonl"], db=db)
+    assert counts() == before
+    report = json.loads(runner.invoke(app, ["report", "--db", db, "--json"]).stdout)
+    assert report["quotes"] and report["actors"] and report["places"] and report["timex"]["count"] == before[2]
