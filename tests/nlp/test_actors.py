@@ -150,3 +150,54 @@ def test_extra_records_are_valid():
         ids = [json.loads(x).get("id") for x in fh]
     ids = [i for i in ids if i]
     assert len(ids) == len(set(ids))
+
+
+# ---- fixes: fuzzy matching, acronyms, places, context, capitals, curated display names
+
+def test_unit_names_are_not_surname_guesses():
+    for s in ["the Eastern Fleet", "Southern Flotilla", "the Coastal Brigade"]:
+        assert resolve_actor_string(s)["country"] is None, s
+
+
+def test_fuzzy_surname_needs_a_close_spelling():
+    from truceline.nlp.actors import _fuzzy_surname_ok
+
+    assert _fuzzy_surname_ok("lukashenka", "lukashenko") and _fuzzy_surname_ok("borissov", "borisov")
+    assert not _fuzzy_surname_ok("rwasa", "ruwas") and not _fuzzy_surname_ok("drian", "darian")
+
+
+def test_acronym_needs_upper_case():
+    d = load_dictionary()
+    acr = next(k for k in sorted(d.acronyms) if k in d.names and len(k) == 4 and k.isalpha())
+    assert resolve_actor_string(acr.upper())["actor_id"] is not None
+    assert resolve_actor_string(acr.capitalize())["actor_id"] is None
+
+
+def test_placeholder_code_prefix_replaced_by_named_country():
+    d = load_dictionary()
+    assert not [a for a in d.actors.values() if (a.get("code") or "").startswith("KKL")]
+
+
+def test_place_name_falls_back_to_geoparser():
+    assert resolve_actor_string("Ciudad Juarez")["country"] == "MEX"
+    assert resolve_actor_string("a market in Kandahar")["country"] == "AFG"
+    assert resolve_actor_string("a restaurant near Guadalajara")["country"] == "MEX"
+
+
+def test_context_gives_country_and_sector():
+    r = resolve_actor_string("Zorblax Quentworthy", context="Peruvian police")
+    assert r["country"] == "PER" and r["sector"].startswith("COP")
+
+
+def test_capital_possessive_composes_country(nlp):
+    text = "Moscow's Foreign Ministry said on Monday that talks would resume."
+    _, mentions = link(nlp, text)
+    m = find(mentions, text, "Moscow's Foreign Ministry")
+    assert m.code == "RUSGOV"
+
+
+def test_curated_display_name_keeps_reference_spelling_as_alias():
+    d = load_dictionary()
+    rec = d.countries["AZEPRE"]
+    assert rec["name"] == "Nagorno-Karabakh" and "Nagorno-Karabahk" in rec["aliases"]
+    assert "truceline-curated" in rec["source"]

@@ -95,6 +95,7 @@ class Dictionary:
     role_titles: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (country, title key) -> ids
     primary_country_keys: set[str] = field(default_factory=set)
     skeletons: dict[str, list[str]] = field(default_factory=dict)  # surname consonant skeleton -> ids
+    iso2: dict[str, str] = field(default_factory=dict)  # ISO 3166-1 alpha-2 -> country code
 
     def country_record(self, code: str) -> dict | None:
         return self.countries.get(code)
@@ -134,6 +135,8 @@ def load_dictionary() -> Dictionary:
             continue
         if kind == "country":
             d.countries[r["code"]] = r
+            if r.get("iso2"):
+                d.iso2[r["iso2"]] = r["code"]
             _add_country_key(d, r["name"], r["code"], "primary")
             for n in r["aliases"]:
                 _add_country_key(d, n, r["code"], "name")
@@ -330,6 +333,10 @@ HEAD_BREAK = {"of", "at", "in", "for", "from", "with", "on", "to", "by"}
 GENERIC_HEADS = {"president", "chairman", "chairwoman", "chair", "head", "leader", "director", "member",
                  "members", "chief", "secretary", "spokesman", "spokeswoman", "spokesperson", "representative"}
 FORMER = {"former", "retired", "ex", "onetime", "erstwhile"}
+# Words that end organisation/unit names, never a surname ("Northern Fleet").
+NON_NAME_WORDS = {"fleet", "flotilla", "brigade", "battalion", "regiment", "division", "corps", "group", "front",
+                  "movement", "alliance", "league", "union", "bank", "college", "university", "institute",
+                  "company", "corporation", "district", "province", "region", "city", "park", "square"}
 
 
 def _head_cut(ws: list[str]) -> int:
@@ -380,10 +387,12 @@ def resolve_actor_string(s: str, when: date | None = None, context: str | None =
     if context:
         ch = [h for h in _scan_words(d, words(context)) if h.what == "country"]
         hint = ch[0].value if ch else None
-    aid = _candidates(d, k, when, hint)
+    hint_sector = _primary_sector(_scan_words(d, words(context)), words(context)) if context else None
+    case_ok = k not in d.acronyms or (raw is not None and all(t.isupper() for t in raw))
+    aid = _candidates(d, k, when, hint) if case_ok else None
     if aid:
         return _actor_result(d, aid, when, out, "name")
-    if k in d.country_keys:
+    if k in d.country_keys and case_ok:
         code, kind = d.country_keys[k]
         c, sec = code[:3], code[3:] or None
         if kind == "capital":
@@ -421,8 +430,14 @@ def resolve_actor_string(s: str, when: date | None = None, context: str | None =
         guess = _surname_guess(d, ws, when)
         if guess:
             return {**out, **guess}
+    if country is None and not actor_hits and raw:
+        country = _place_country(d, ws, raw)
+        if country and not sector and not hint_sector and len(ws) <= 4 and all(t[:1].isupper() for t in raw):
+            sector = None  # a bare place name: a country, no sector
     if country is None and hint:
         country = hint
+    if sector is None and hint_sector and not actor_hits:
+        sector = hint_sector  # NGEC context: "Colombian defense" -> COL + the sector of "defense"
     if country and len(country) > 3:  # GEOPRE etc.
         country, pre = country[:3], country[3:]
         sector = sector or pre
@@ -433,11 +448,55 @@ def resolve_actor_string(s: str, when: date | None = None, context: str | None =
     return out
 
 
+def _place_country(d: Dictionary, ws: list[str], raw: list[str]) -> str | None:
+    """The country of a place named by the string ("Puerto Penasco", "a park in Kabul"), from the
+    geoparser's gazetteer: the whole string when it is a capitalised name, else the capitalised
+    words after a locative preposition."""
+    from truceline.nlp.geo import geocode
+
+    spans = []
+    if 1 <= len(ws) <= 4 and all(t[:1].isupper() for t in raw):
+        spans.append(raw)
+    for i, w in enumerate(ws):
+        if w in {"in", "near", "at", "from", "outside"} and i + 1 < len(ws):
+            tail = raw[i + 1:]
+            while tail and tail[0].lower() in ARTICLES:
+                tail = tail[1:]
+            if tail and all(t[:1].isupper() for t in tail) and len(tail) <= 4:
+                spans.append(tail)
+    for sp in spans:
+        if len(sp) == 1 and sp[0].isupper():
+            continue  # an acronym, not a place
+        cand = geocode(" ".join(sp))
+        if cand is None or not cand.country or key(cand.name) != key(" ".join(sp)):
+            continue  # only the place's own name, not a loose alternate-name match
+        code = d.iso2.get(cand.country)
+        if code:
+            return code[:3]
+    return None
+
+
+def _fuzzy_surname_ok(a: str, b: str) -> bool:
+    """Transliteration variants only: the skeleton matched and the spellings are close
+    with the same length once doubled letters collapse (Lukashenka/Lukashenko, Borissov/Borisov,
+    Rajapakse/Rajapaksa; not Rwasa/Ruwas at 0.8, nor Drian/Darian with an extra vowel)."""
+    from difflib import SequenceMatcher
+
+    def collapse(w: str) -> str:
+        return re.sub(r"(.)\1+", r"\1", w)
+
+    ca, cb = collapse(a), collapse(b)
+    return len(ca) == len(cb) and SequenceMatcher(None, ca, cb).ratio() >= 0.85
+
+
 def _surname_guess(d: Dictionary, ws: list[str], when: date | None) -> dict | None:
     """A person name not in the dictionary: the people sharing its surname (and first initial)."""
+    if ws[-1] in ORG_HEADS or ws[-1] in d.agents or ws[-1] in NON_NAME_WORDS:
+        return None
     ids = [i for i in d.surnames.get(ws[-1], []) if d.actors[i].get("type") == "person"]
     if not ids and len(ws[-1]) >= 5:
-        ids = [i for i in d.skeletons.get(skeleton(ws[-1]), []) if d.actors[i].get("type") == "person"]
+        ids = [i for i in d.skeletons.get(skeleton(ws[-1]), []) if d.actors[i].get("type") == "person"
+               and _fuzzy_surname_ok(ws[-1], words(d.actors[i]["name"])[-1])]
     same_initial = [i for i in ids if words(d.actors[i]["name"])[0][:1] == ws[0][:1]]
     ids = same_initial or ids
     if not ids:
@@ -646,7 +705,8 @@ class _Linker:
             while k >= max(sd[ai].sent.start, ai - 5):
                 t = sd[k]
                 h = name_at.get(k)
-                if h and h[2] == "country" and h[4] in {"name", "demonym"}:
+                if h and h[2] == "country" and (h[4] in {"name", "demonym"} or h[4] == "capital" and len(h[3]) == 3
+                                                and h[1] < len(sd) and sd[h[1]].text in {"'s", "’s"}):
                     country, lo = h[3], h[0]
                     used_names.add(h)
                     k = h[0] - 1
