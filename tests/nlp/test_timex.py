@@ -91,7 +91,41 @@ def test_estimate_publication_date(nlp):
     text = ("The photo was taken on September 27, 2020 near the front. Shelling began on September 25, 2020. "
             "On Tuesday, the ministry said the fighting continued.")
     d, basis = estimate_publication_date(text, nlp(text))
-    assert d == date(2020, 9, 29)  # the Tuesday after the latest explicit date
-    assert "September 27, 2020" in basis
+    assert d == date(2020, 9, 27)  # the latest explicit past date: a lower bound; weekdays carry no week
+    assert "September 27, 2020" in basis and "on or after" in basis
+    future = "The ceasefire was agreed on October 10, 2020. Talks will resume on December 1, 2020."
+    assert estimate_publication_date(future, nlp(future))[0] == date(2020, 10, 10)  # future dates are no bound
     d, basis = estimate_publication_date("No dates here at all.", nlp("No dates here at all."))
     assert d is None and basis
+
+
+def test_anaphoric_expressions_follow_the_last_mentioned_date(nlp):
+    by, _ = _run(nlp, "The plant opened in 1995. The following year it was sold. Sales fell in the second quarter of 1996, "
+                      "and results for that quarter were weak.")
+    assert by["1995"].value == "1995"
+    assert by["The following year"].value == "1996"
+    assert by["that quarter"].value == "1996-Q2"
+
+
+def test_deictic_expressions_stay_on_the_dct(nlp):
+    by, _ = _run(nlp, "The plant opened in 1995. Last year it was sold.")
+    assert by["Last year"].value == "2019"
+
+
+def test_clock_time_takes_the_day_last_mentioned(nlp):
+    by, _ = _run(nlp, "On Oct. 23, 1998, the doctor was shot at 10 p.m. in his kitchen.")
+    assert by["10 p.m."].value == "1998-10-23T22:00"
+    by, _ = _run(nlp, "The doctor was shot at 10 p.m. in his kitchen.")
+    assert by["10 p.m."].value == "2020-11-04T22:00"  # nothing mentioned: the dct
+
+
+def test_clock_time_and_day_are_one_timex(nlp):
+    by, _ = _run(nlp, "The deadline was extended until 9 a.m. EST Tuesday. Bids are due by 5 p.m. EST, Nov. 9.")
+    assert by["9 a.m. EST Tuesday"].value == "2020-11-03T09:00"
+    assert by["5 p.m. EST, Nov. 9"].value == "2020-11-09T17:00"
+
+
+def test_hyphenated_lengths_are_durations_but_ages_are_not(nlp):
+    by, _ = _run(nlp, "He signed a two-year contract. The 44-year-old man and an eight-year-old boy left.")
+    assert (by["two-year"].type, by["two-year"].value) == ("DURATION", "P2Y")
+    assert not any("old" in k or k.startswith("eight") or k.startswith("44") for k in by)

@@ -625,8 +625,8 @@ def _p_duration(s: str, ctx: Ctx) -> tuple[str, str] | None:
         return None
     if s.endswith("old"):
         return None
-    if "-" in s and re.search(r"\d", s) is None and m.group(1) is None:
-        return None
+    if "-" in s and re.search(r"\d", s) is None and m.group(1) is None and m.group(2) is None:
+        return None  # "year-end"; "two-year" (a length) stays
     det, nraw, unit = m.group(1), m.group(2), m.group(3)
     if nraw is None and det in ("a", "an", "another") and unit in ("second", "minute"):
         return None  # "a second time", "a minute": rarely a timex
@@ -663,9 +663,9 @@ def _p_ordinal_day(s: str, ctx: Ctx) -> tuple[str, str] | None:
 def _p_time(s: str, ctx: Ctx) -> tuple[str, str] | None:
     day = ctx.dct.isoformat() if ctx.dct else "XXXX-XX-XX"
     s2 = s
-    dm = re.search(r"\s+(today|yesterday|tomorrow|tonight|(?:" + _WD_RE + r"))$", s2)
+    dm = re.search(r",?\s+(today|yesterday|tomorrow|tonight|(?:" + _WD_RE + r")|(?:" + _MONTH_RE + r"\s+\d{1,2}(?:,\s+\d{4})?))$", s2)
     if dm:
-        sub = _p_deictic(dm.group(1), ctx) or _p_weekday(dm.group(1), ctx)
+        sub = _p_deictic(dm.group(1), ctx) or _p_weekday(dm.group(1), ctx) or _p_date(dm.group(1), ctx)
         if sub:
             day = sub[1].split("T")[0]
         s2 = s2[: dm.start()]
@@ -778,7 +778,7 @@ _RULES = [
     # reference words and sets the NER does not tag
     r"\b(?:now|currently|current|at present|presently|nowadays|these days|recently|recent years|recent weeks|recent months|recent days|recent|lately|the near future|the future|the past|daily|weekly|monthly|annually|yearly|hourly|nightly|biweekly)\b",
     # durations and vague durations: "three decades", "weeks", "within one week", "a few days"
-    r"\b(?:(?:the\s+)?(?:past|last|next|first|coming|following|previous)\s+)?(?:(?:" + _NUMW + r"|several|a few|many)[- ])?" + _UNIT_RE.replace("quarters?|", "") + r"\b",
+    r"\b(?:(?:the\s+)?(?:past|last|next|first|coming|following|previous)\s+)?(?:(?:" + _NUMW + r"|several|a few|many)[- ])?" + _UNIT_RE.replace("quarters?|", "") + r"\b(?!-olds?\b)",
     # mid-July, early 1990s, late November
     r"\b(?:early|mid|late)[- ](?:" + _MONTH_RE + r"|\d{4}s?|(?:19|20)\d0s)",
     # ordinal days: "the third day"
@@ -838,7 +838,29 @@ def _candidates(text: str, sdoc: Any) -> list[tuple[int, int, str]]:
     for s, e, src in rule:
         if not any(s < e2 and s2 < e for s2, e2, _ in spans):
             out.append((s, e, src))
-    return sorted(out)
+    out.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s, e, src in out:
+        if merged:
+            ps, pe, psrc = merged[-1]
+            gap = text[pe:s]
+            if (re.fullmatch(r",?\s{1,2}", gap) and _CLOCK_END.search(text[ps:pe])
+                    and _DAY_START.match(text[s:e])):
+                merged[-1] = (ps, e, psrc)
+                continue
+        merged.append((s, e, src))
+    out = []
+    for s, e, src in merged:
+        m = _PART_AFTER.match(text, e)
+        if m and re.search(r"(?:" + _WD_RE + r"|yesterday|tomorrow|today)$", text[s:e], re.I):
+            e = m.end()
+        out.append((s, e, src))
+    return out
+
+
+_CLOCK_END = re.compile(r"(?:\d\s*(?:a\.?m\.?|p\.?m\.?)|noon|midnight)(?:\s+(?:[A-Z]{2,4}|local time))?$", re.I)
+_DAY_START = re.compile(r"(?:today|yesterday|tomorrow|tonight|" + _WD_RE + r"|" + _MONTH_RE + r"\s+\d)", re.I)
+_PART_AFTER = re.compile(r"\s+(?:morning|afternoon|evening|night)\b", re.I)
 
 
 @dataclass
@@ -902,6 +924,7 @@ def extract_timex(doc_id: str, text: str, sdoc: Any, dct: date | None) -> list[T
             if not any(f.start < g.end and g.start < f.end for g in found):
                 found.append(f)
     found.sort(key=lambda f: f.start)
+    _anchor_pass(text, found, dct)
     out = []
     anchor = dct.isoformat() if dct else None
     for i, f in enumerate(found, 1):
@@ -912,40 +935,97 @@ def extract_timex(doc_id: str, text: str, sdoc: Any, dct: date | None) -> list[T
     return out
 
 
+# ---------------------------------------------------------------- anaphoric anchoring
+
+_ANAPHORIC = re.compile(r"(?:(?:earlier|later)\s+)?(?:(the\s+(?:following|next|subsequent|previous|prior|preceding))|that|the\s+same)"
+                        r"\s+(year|month|week|day|quarter)")
+_DAYWORD = re.compile(r"\b(?:today|tonight|yesterday|tomorrow|" + _WD_RE + r"|" + _MONTH_RE + r")(?!\w)", re.I)
+_CLOCK_ONLY = re.compile(r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?|o'clock)|noon|midnight|midday)\b.*", re.I)
+
+
+def _parse_value(v: str) -> tuple[date, str] | None:
+    """(date, granularity) of a concrete calendar value, or None."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", v)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "D"
+        except ValueError:
+            return None
+    m = re.fullmatch(r"(\d{4})-(\d\d)", v)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return date(int(m.group(1)), int(m.group(2)), 15), "M"
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", v)
+    if m:
+        return date(int(m.group(1)), 3 * int(m.group(2)) - 1, 15), "Q"
+    m = re.fullmatch(r"(\d{4})", v)
+    if m:
+        return date(int(m.group(1)), 7, 1), "Y"
+    return None
+
+
+_FINER = {"D": {"D"}, "W": {"D"}, "M": {"D", "M"}, "Q": {"D", "M", "Q"}, "Y": {"D", "M", "Q", "Y"}}
+
+
+def _anchor_pass(text: str, found: list[_Found], dct: date | None) -> None:
+    """Resolve anaphoric expressions against the last date mentioned before them.
+
+    News strategy (HeidelTime): deictic expressions ("yesterday", "last year", "Friday")
+    stay relative to the dct; anaphoric ones ("the following year", "that quarter", "the
+    next day") and bare clock times ("at 10 p.m.") refer to the last date the text
+    mentioned, which is the dct until the text names one.
+    """
+    if dct is None:
+        return
+    last: dict[str, date] = {}  # granularity -> last mentioned date with at least that precision
+    exact: dict[str, date] = {}  # granularity -> last mentioned date of exactly that precision
+    for f in found:
+        phrase = re.sub(r"\s+", " ", text[f.start:f.end].lower()).strip()
+        m = _ANAPHORIC.fullmatch(phrase)
+        if m and f.typ == "DATE":
+            unit = m.group(2)
+            gran = {"year": "Y", "month": "M", "week": "W", "day": "D", "quarter": "Q"}[unit]
+            anchor = exact.get(gran, last.get(gran))
+            if anchor is not None:
+                rel = m.group(1) or ""
+                n = 1 if re.search(r"following|next|subsequent", rel) else -1 if rel else 0
+                f.value = _fmt(_shift(anchor, gran, n), gran)
+        elif f.typ == "TIME" and _CLOCK_ONLY.fullmatch(phrase) and not _DAYWORD.search(phrase):
+            anchor = last.get("D")
+            if anchor is not None and re.match(r"\d{4}-\d\d-\d\dT", f.value):
+                f.value = anchor.isoformat() + f.value[10:]
+        pv = _parse_value(f.value.split("T")[0]) if f.typ in ("DATE", "TIME") else None
+        if pv is not None:
+            d, g = pv
+            exact[g] = d
+            for k, fine in _FINER.items():
+                if g in fine:
+                    last[k] = d
+
+
 # ---------------------------------------------------------------- publication date
 
 
 def estimate_publication_date(text: str, sdoc: Any) -> tuple[date | None, str]:
     """A publication date estimated from the document's own explicit dates, with its basis.
 
-    The latest explicit full date (with a year) is the base: a report is published on or
-    after the dates it gives. Weekday names without a date ("said on Tuesday") then refine
-    it: news names the days of the past week by weekday, so if every weekday named falls
-    on a day 0-6 days after the base, the estimate moves forward to the latest of them.
+    A report is published on or after the dated events it tells in the past, so the latest
+    explicit full date (with a year) outside future-tense clauses is a lower bound, and the
+    best single guess: news is written within days of what it reports. Weekday names carry
+    no week, so they cannot move the estimate (an earlier version moved it forward to the
+    latest weekday named, which turned "met on Friday" into a date *after* the report).
     """
     dated: list[tuple[date, str]] = []
-    weekdays: set[int] = set()
     for s, e, _src in _candidates(text, sdoc):
         s, e = _trim(text, s, e)
         phrase = re.sub(r"\s+", " ", text[s:e].lower()).strip()
         r = _explicit_date(phrase)
-        if r and r[0] is not None:
+        if r and r[0] is not None and not _tense(sdoc, s, e)[0]:
             try:
                 dated.append((date(r[0], r[1], r[2]), text[s:e]))
             except ValueError:
                 pass
-            continue
-        m = re.fullmatch(r"(?:last\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", phrase)
-        if m and not phrase.startswith("last"):
-            weekdays.add(WEEKDAYS[m.group(1)])
     if not dated:
         return None, "no explicit full date in the text"
     base, src = max(dated)
-    basis = f"latest explicit date '{src}' ({base.isoformat()})"
-    if weekdays:
-        latest = max((wd - base.weekday()) % 7 for wd in weekdays)
-        est = base + timedelta(days=latest)
-        if est != base:
-            names = ", ".join(WEEKDAY_NAMES[w] for w in sorted(weekdays))
-            return est, f"{basis}, moved to {est.isoformat()} so that the weekdays named ({names}) fall on or before it"
+    basis = f"on or after the latest explicit past date in the text, '{src}' ({base.isoformat()})"
     return base, basis
