@@ -32,6 +32,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from truceline.nlp.actors import plural_forms
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REFERENCE = Path("/work/shared/reference")
 DATA = ROOT / "truceline" / "data"
@@ -404,23 +406,6 @@ def build(ref: Path) -> tuple[list[dict], dict]:
     records += sorted(actors, key=lambda r: r["id"])
     records += agents
     return records, stats
-
-
-def plural_forms(phrase: str) -> list[str]:
-    """PETRARCH 0.5 adds regular plurals itself; the table carries them explicitly."""
-    head, _, last = phrase.rpartition(" ")
-    pre = head + " " if head else ""
-    if not last.isalpha() or len(last) < 3:
-        return []
-    if last.endswith("y") and last[-2] not in "aeiou":
-        forms = [last[:-1] + "ies"]
-    elif last.endswith(("s", "x", "ch", "sh")):
-        forms = [last + "es"]
-    elif last.endswith("man"):
-        forms = [last[:-3] + "men"]
-    else:
-        forms = [last + "s"]
-    return [pre + f for f in forms]
 
 
 def build_agents(ref: Path) -> list[dict]:

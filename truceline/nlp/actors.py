@@ -101,10 +101,13 @@ class Dictionary:
         return self.countries.get(code)
 
 
-def _plurals(phrase: str) -> list[str]:
+def plural_forms(phrase: str) -> list[str]:
+    """Regular English plurals of a phrase's last word (PETRARCH adds these itself at run time)."""
     head, _, last = phrase.rpartition(" ")
     pre = head + " " if head else ""
-    if last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
+    if not last.isalpha() or len(last) < 3:
+        return []
+    if last.endswith("y") and last[-2] not in "aeiou":
         forms = [last[:-1] + "ies"]
     elif last.endswith(("s", "x", "ch", "sh")):
         forms = [last + "es"]
@@ -167,7 +170,7 @@ def load_dictionary() -> Dictionary:
                 for t in _title_keys(role["title"]):
                     d.role_titles.setdefault((role.get("country") or r["country"], t), []).append(r["id"])
     for k, plural in list(d.agents.items()):
-        for p in _plurals(k):
+        for p in plural_forms(k):
             d.agents.setdefault(p, plural)
     for idx in (d.names, d.surnames, d.skeletons):
         for ids in idx.values():
