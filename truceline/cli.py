@@ -184,9 +184,24 @@ def reprocess(db: DbOpt = None, as_json: JsonOpt = False) -> None:
         out.print(f"run {summary.run_id}: {summary.updated} documents reprocessed  ->  {summary.db}", highlight=False)
 
 
+@app.command()
+def code(
+    input_file: Annotated[Path, typer.Option("--input", help="JSONL lines {\"id\", \"text\", \"date\"?}.")],
+) -> None:
+    """Code single sentences into PLOVER events (one JSON line out per line in)."""
+    from truceline.events.sentences import code_jsonl
+
+    if not input_file.is_file():
+        raise typer.BadParameter(f"{input_file}: no such file", param_hint="--input")
+    with _friendly_errors(), err.status(f"coding {input_file}"):
+        errors = code_jsonl(input_file, sys.stdout)
+    _print_errors(errors)
+    raise typer.Exit(3 if errors else 0)
+
+
 @app.command("eval")
 def evaluate(
-    task: Annotated[str, typer.Argument(help="quotes | timex | geo | actors")],
+    task: Annotated[str, typer.Argument(help="quotes | timex | geo | actors | events")],
     gold: Annotated[Path, typer.Option("--gold", help="Gold file or directory in the task's published format.")],
     as_json: JsonOpt = False,
 ) -> None:

@@ -193,8 +193,10 @@ class Event(Record):
     target: list[ActorRef] = []
     date: str | None = None
     place_id: str | None = None
+    location: str | None = None  # the place as written, when one is named
     modality: Modality = "asserted"
     claimant: ActorRef | None = None
+    negated: bool = False
     evidence: list[Evidence]
 
 

@@ -119,3 +119,15 @@ def _render_reading(console: Console, data: dict, full: bool) -> None:
             table.add_row(p["name"], p["country"] or "", p["feature"], lat, lon, str(p["geonames_id"] or ""),
                           str(p["mentions"]), str(p["documents"]))  # fmt: skip
         console.print(table)
+    if data.get("events"):
+        table = Table(title="Events (PLOVER)", title_justify="left")
+        for col in ("document", "event", "cameo", "source", "target", "modality", "claimant", "date", "sentence"):
+            table.add_column(col, overflow="fold")
+        for e in data["events"][: None if full else 40]:
+            modality = e["modality"] + (", negated" if e["negated"] else "")
+            table.add_row(e["doc_id"], e["plover"] + (f"/{e['mode']}" if e["mode"] else ""), e["cameo"] or "",
+                          e["source"], e["target"], modality, e["claimant"] or "", e["date"] or "",
+                          _short(e["sentence"], 70))  # fmt: skip
+        console.print(table)
+        if not full and len(data["events"]) > 40:
+            console.print(f"... {len(data['events']) - 40} more events (--full lists all)")

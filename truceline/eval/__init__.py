@@ -16,6 +16,7 @@ TASKS: dict[str, str] = {  # task -> module (imported on use: each pulls in its 
     "timex": "truceline.eval.timex",
     "geo": "truceline.eval.geo",
     "actors": "truceline.eval.actors",
+    "events": "truceline.eval.events",
 }
 
 

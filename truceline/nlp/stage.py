@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from truceline.batch import Batch, Doc, stage
-from truceline.model import Actor, Mention, Place, Quote, Timex
+from truceline.model import Actor, Event, Mention, Place, Quote, Timex
 from truceline.nlp.runtime import BATCH_SIZE, get_nlp
 
 READ_LANGUAGES = {"en"}
@@ -28,6 +28,7 @@ class Reading:
     quotes: list[Quote] = field(default_factory=list)
     timex: list[Timex] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @stage("read")
@@ -43,6 +44,7 @@ def read_documents(batch: Batch) -> None:
 
 def read(doc: Doc, sdoc) -> Reading:
     """All reading records of one parsed document, with stable per-document ids."""
+    from truceline.events.coder import code_events
     from truceline.nlp.actors import link_actors
     from truceline.nlp.geo import extract_places
     from truceline.nlp.quotes import extract_quotes
@@ -56,6 +58,7 @@ def read(doc: Doc, sdoc) -> Reading:
     reading.places = extract_places(doc.id, text, sdoc)
     reading.quotes = extract_quotes(doc.id, text, sdoc)
     _link_speakers(reading, text, sdoc)
+    reading.events = code_events(doc.id, text, sdoc, dct, reading.mentions, reading.actors, timex=reading.timex)
     _renumber(doc.id, reading)
     return reading
 
@@ -129,7 +132,7 @@ def _subject_antecedent(mentions, persons: set[str], text: str, sdoc, pos: int):
 
 def _renumber(doc_id: str, reading: Reading) -> None:
     """Ids that are stable for the same text and unique across the store."""
-    for prefix, records in (("m", reading.mentions), ("q", reading.quotes), ("t", reading.timex), ("p", reading.places)):
+    for prefix, records in (("m", reading.mentions), ("q", reading.quotes), ("t", reading.timex), ("p", reading.places), ("e", reading.events)):
         records.sort(key=lambda r: (r.evidence[0].span.start, r.evidence[0].span.end) if r.evidence else (0, 0))
         for i, record in enumerate(records, 1):
             record.id = f"{doc_id}-{prefix}{i}"

@@ -17,11 +17,19 @@ from truceline.model import (
     ExtractedDocument,
     ReusedPassage,
 )
-from truceline.store.records import actor_from_row, mention_from_row, place_from_row, quote_from_row, timex_from_row
+from truceline.store.records import (
+    actor_from_row,
+    event_from_row,
+    mention_from_row,
+    place_from_row,
+    quote_from_row,
+    timex_from_row,
+)
 from truceline.store.schema import (
     actors,
     documents,
     duplicates,
+    events,
     mentions,
     outlets,
     places,
@@ -77,6 +85,7 @@ def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list
         "quotes": sorted((quote_from_row(q, text) for q in quote_rows), key=_by_start),
         "timex": sorted((timex_from_row(t, text) for t in rows(timexes)), key=_by_start),
         "places": sorted((place_from_row(p, text) for p in rows(places)), key=_by_start),
+        "events": sorted((event_from_row(e, text) for e in rows(events)), key=_by_start),
     }
 
 
@@ -206,7 +215,16 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
                                               "mentions": 0, "documents": 0})  # fmt: skip
         entry["mentions"] += len(p["spans"])
         entry["documents"] += 1
+    event_list = []
+    for e in conn.execute(select(events).order_by(events.c.doc_id, events.c.start)).mappings():
+        names = lambda refs: ", ".join(f"{r['text']} [{r['code'] or '?'}]" for r in refs)  # noqa: E731
+        event_list.append({"id": e["id"], "doc_id": e["doc_id"], "plover": e["plover"], "cameo": e["cameo"],
+                           "mode": e["mode"], "source": names(e["source"]), "target": names(e["target"]),
+                           "modality": e["modality"], "negated": e["negated"], "date": e["date"],
+                           "claimant": (e["claimant"] or {}).get("text"), "location": e["location"],
+                           "sentence": texts.get(e["doc_id"], "")[e["start"]:e["end"]]})  # fmt: skip
     return {
+        "events": event_list,
         "actors": actor_list,
         "quotes": quote_list,
         "timex": {"count": len(timex_rows), "issues": issues},

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from truceline.model import Actor, Evidence, Mention, Place, Quote, Role, Timex, make_span
-from truceline.store.schema import actors, mentions, places, quotes, timexes
+from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Timex, make_span
+from truceline.store.schema import actors, events, mentions, places, quotes, timexes
 
 
 def _first(record) -> tuple[int, int]:
@@ -35,6 +35,7 @@ def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
         quotes: [],
         timexes: [],
         places: [],
+        events: [],
     }
     for m in reading.mentions:
         start, end = _first(m)
@@ -56,6 +57,15 @@ def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
         out[places].append({"id": p.id, "doc_id": doc_id, "name": p.name, "feature": p.feature, "country": p.country,
                             "lat": p.lat, "lon": p.lon, "geonames_id": p.geonames_id, "source": p.source,
                             "spans": _spans(p)})  # fmt: skip
+    for ev in getattr(reading, "events", []):
+        start, end = _first(ev)
+        out[events].append({
+            "id": ev.id, "doc_id": doc_id, "plover": ev.plover, "mode": ev.mode, "context": ev.context,
+            "cameo": ev.cameo, "source": [r.model_dump() for r in ev.source], "target": [r.model_dump() for r in ev.target],
+            "date": ev.date, "place_id": ev.place_id, "location": ev.location, "modality": ev.modality,
+            "claimant": ev.claimant.model_dump() if ev.claimant else None, "negated": ev.negated,
+            "start": start, "end": end,
+        })  # fmt: skip
     return out
 
 
@@ -93,3 +103,11 @@ def place_from_row(r: dict, text: str) -> Place:
     return Place(id=r["id"], name=r["name"], feature=r["feature"], country=r["country"], lat=r["lat"], lon=r["lon"],
                  geonames_id=r["geonames_id"], source=r["source"],
                  evidence=[_ev(r["doc_id"], text, s, e) for s, e in r["spans"]])  # fmt: skip
+
+
+def event_from_row(r: dict, text: str) -> Event:
+    return Event(id=r["id"], plover=r["plover"], mode=r["mode"], context=r["context"], cameo=r["cameo"],
+                 source=[ActorRef(**a) for a in r["source"]], target=[ActorRef(**a) for a in r["target"]],
+                 date=r["date"], place_id=r["place_id"], location=r["location"], modality=r["modality"],
+                 claimant=ActorRef(**r["claimant"]) if r["claimant"] else None, negated=r["negated"],
+                 evidence=[Evidence(span=make_span(r["doc_id"], text, r["start"], r["end"]), role="event")])  # fmt: skip

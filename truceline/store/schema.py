@@ -204,3 +204,27 @@ places = Table(
 )
 
 DOC_RECORD_TABLES = (mentions, quotes, timexes, places)
+
+# --- events (issue 4) ------------------------------------------------------------------------
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("plover", String(16), nullable=False, index=True),
+    Column("mode", String(32)),
+    Column("context", JSON, nullable=False),
+    Column("cameo", String(8), index=True),
+    Column("source", JSON, nullable=False),
+    Column("target", JSON, nullable=False),
+    Column("date", String(32), index=True),
+    Column("place_id", String(64)),
+    Column("location", String(300)),
+    Column("modality", String(16), nullable=False, index=True),
+    Column("claimant", JSON),
+    Column("negated", Boolean, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
+
+DOC_RECORD_TABLES = (*DOC_RECORD_TABLES, events)

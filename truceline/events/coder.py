@@ -1,0 +1,633 @@
+"""Dependency-pattern event coder: parsed sentences + linked actors -> PLOVER events.
+
+Why a dictionary coder and not a model: every event must trace to a sentence and a trigger
+a reviewer can see, and the CAMEO/PLOVER dictionaries (``truceline/data/event_verbs.jsonl``,
+built by ``scripts/build_verbs.py``) are the field's published coding rules.
+
+How one sentence is coded:
+
+1. *Triggers*: verbs found by lemma (+ particle/preposition) in the verb table, refined by
+   the CAMEO ``* OBJECT`` patterns of their synonym block; light verbs ("sign", "declare",
+   "launch", "hold") take the code of their noun object ("sign an agreement"); other
+   nouns in the noun table ("the shelling of Stepanakert") are triggers of their own.
+2. *Frames* (registries below) change what a trigger means: speech verbs make the events
+   they report *alleged* with the speaker as claimant; "deny" makes them *denied*;
+   request/threat/rejection/promise verbs swallow the action they govern (a called-for
+   ceasefire is a REQUEST, not a ceasefire); will/would -> *intended*, could/might ->
+   *hypothetical*, an if/unless clause -> *conditional*; "not" -> ``negated``.
+3. PLOVER conventions: an intended cooperative action is AGREE ("will provide aid"), an
+   intended hostile one THREATEN ("would boycott"), an intended cooperative action refused
+   ("will not accept") REJECT.
+4. Actors: the mentions inside the subject / object subtrees (several when conjoined);
+   passive voice swaps them; xcomp/conj clauses inherit the governing subject.
+
+Events of one sentence come primary-first: the trigger dominated by the fewest other
+triggers, so ``events[0]`` is the sentence's main event (what single-event gold scores).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from truceline.model import Actor, ActorRef, Event, Evidence, Mention, make_span
+
+# ----------------------------------------------------------------------------- registries
+
+SPEECH = {"say", "tell", "announce", "state", "claim", "report", "add", "note", "declare", "insist", "allege",
+          "confirm", "assert", "stress", "reiterate", "write", "tweet", "explain", "argue", "maintain",
+          "acknowledge", "admit", "indicate", "suggest", "reveal", "believe", "think", "contend", "quote"}
+DENY = {"deny", "refute", "dismiss", "rebut", "disprove"}
+ALLEGE_NOUNS = {"claim", "allegation", "report", "accusation", "statement"}
+INTENT_ADJ = {"willing", "ready", "prepared", "able", "determined", "committed", "eager"}
+INTENT_VERB = {"plan", "intend", "aim", "seek", "prepare", "want", "hope", "expect", "decide", "schedule", "mean"}
+OBLIGATION_AUX = {"must", "should"}  # "X said Y must ...": a demand by X on Y
+# Nouns that are events only with a modifier ("joint statement"), or change code with one.
+NOUN_NEEDS = {"statement": {"joint"}, "declaration": {"joint"}}
+NOUN_WITH = {("strike", "hunger"): "142", ("strike", "air"): "195", ("strike", "missile"): "195",
+             ("strike", "drone"): "195", ("strike", "general"): "143"}
+FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
+HYPO_AUX = {"could", "might", "may", "can"}
+CONDITION_MARKS = {"if", "unless", "should"}
+NEGATIONS = {"not", "n't", "never", "no"}
+# Frames whose own event stands for the action they govern (the action did not happen).
+SWALLOW = {"REQUEST", "THREATEN", "REJECT", "AGREE", "CONCEDE"}
+COOPERATIVE = {"AID", "COOPERATE", "RETREAT", "CONSULT", "SUPPORT"}
+HOSTILE = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"}
+INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONSULT": "036", "SUPPORT": "032",
+                "SANCTION": "131", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138", "PROTEST": "133"}
+HARM_VERBS = {"deal", "respond", "retaliate", "punish", "destroy", "strike", "pay", "face", "crush", "answer",
+              "suffer", "regret", "eliminate", "neutralize", "neutralise"}
+SUBJ = {"nsubj", "csubj"}
+OBJ_DEPS = {"dobj", "dative", "obj", "attr", "oprd"}
+TARGET_PREPS = {"with", "against", "on", "at", "to", "into", "upon", "toward", "towards", "between", "of", "from"}
+NESTED = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos"}
+LOC_PREPS = {"in", "at", "near", "outside", "inside", "around"}
+LOC_LABELS = {"GPE", "LOC", "FAC"}
+
+
+@dataclass(frozen=True)
+class Code:
+    cameo: str
+    plover: str
+    mode: str | None
+    context: tuple[str, ...]
+
+
+@dataclass
+class Lexicon:
+    """The trigger dictionary, indexed for the coder."""
+
+    codes: dict[str, tuple[str, str | None, tuple[str, ...]]] = field(default_factory=dict)
+    verbs: dict[tuple[str, str | None], str | None] = field(default_factory=dict)  # (lemma, particle) -> CAMEO
+    blocks: dict[tuple[str, str | None], list[str]] = field(default_factory=dict)
+    patterns: dict[str, list[tuple[str | None, tuple[str, ...], str]]] = field(default_factory=dict)
+    nouns: dict[str, str] = field(default_factory=dict)
+    light: dict[str, dict[str, str]] = field(default_factory=dict)
+    particles: dict[str, set[str]] = field(default_factory=dict)
+
+    def code(self, cameo: str | None) -> Code | None:
+        """CAMEO -> PLOVER, falling back to the parent code ("0311" -> "031" -> "03")."""
+        if not cameo:
+            return None
+        for n in range(len(cameo), 1, -1):
+            row = self.codes.get(cameo[:n])
+            if row:
+                return Code(cameo, row[0], row[1], row[2])
+        return None
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The trigger dictionary, loaded once per process."""
+    lex = Lexicon()
+    path = resources.files("truceline.data").joinpath("event_verbs.jsonl")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        kind = r["kind"]
+        if kind == "code":
+            lex.codes[r["cameo"]] = (r["plover"], r["mode"], tuple(r["context"]))
+        elif kind == "verb":
+            k = (r["lemma"], r["particle"])
+            if r["cameo"] and (k not in lex.verbs or not lex.verbs[k]):
+                lex.verbs[k] = r["cameo"]
+            lex.verbs.setdefault(k, None)
+            if r.get("block"):
+                lex.blocks.setdefault(k, []).append(r["block"])
+            if r["particle"]:
+                lex.particles.setdefault(r["lemma"], set()).add(r["particle"])
+        elif kind == "pattern":
+            lex.patterns.setdefault(r["block"], []).append((r["prep"], tuple(r["words"]), r["cameo"]))
+        elif kind == "noun":
+            lex.nouns[r["lemma"]] = r["cameo"]
+        elif kind == "light":
+            lex.light[r["lemma"]] = r["fixed"]
+    return lex
+
+
+# ----------------------------------------------------------------------------- triggers
+
+
+@dataclass
+class Trigger:
+    tok: Any  # the spaCy token
+    code: Code
+    noun: bool = False
+    obj: Any = None  # the noun object that gave a light verb its code
+    swallowed: bool = False
+    rank: int = 0
+
+
+def _particle(tok, lex: Lexicon) -> str | None:
+    wanted = lex.particles.get(tok.lemma_.lower())
+    if not wanted:
+        return None
+    for c in tok.children:
+        if c.dep_ in {"prt", "prep"} and c.lower_ in wanted:
+            return c.lower_
+    return None
+
+
+def _object_nouns(tok) -> list:
+    """Noun objects of a verb: direct objects and the objects of its prepositions/particles."""
+    out = []
+    for c in tok.children:
+        if c.dep_ in OBJ_DEPS and c.pos_ in {"NOUN", "PROPN"}:
+            out.append(c)
+        elif c.dep_ in {"prep", "agent"}:
+            out += [g for g in c.children if g.dep_ == "pobj" and g.pos_ in {"NOUN", "PROPN"}]
+    for o in list(out):
+        out += [c for c in o.children if c.dep_ in {"conj", "compound"} and c.pos_ == "NOUN"]
+    return out
+
+
+def _noun_lemma(tok) -> str:
+    lemma = tok.lemma_.lower()
+    if tok.lower_ in {"talks", "hostilities", "sanctions"}:
+        return {"hostilities": "hostility", "sanctions": "sanction"}.get(tok.lower_, tok.lower_)
+    return lemma
+
+
+def noun_code(tok, lex: Lexicon, fixed: dict[str, str] | None = None) -> str | None:
+    """CAMEO code of a noun trigger, with its modifiers ("hunger strike", "joint statement")."""
+    lemma = _noun_lemma(tok)
+    if fixed and lemma in fixed:
+        return fixed[lemma]
+    mods = {c.lower_ for c in tok.children if c.dep_ in {"amod", "compound"}}
+    cameo = next((NOUN_WITH[(lemma, m)] for m in mods if (lemma, m) in NOUN_WITH), lex.nouns.get(lemma))
+    if lemma in NOUN_NEEDS and not mods & NOUN_NEEDS[lemma]:
+        return None
+    return cameo
+
+
+def _pattern_code(tok, key: tuple[str, str | None], lex: Lexicon) -> str | None:
+    """The most specific CAMEO pattern of the verb's blocks that its objects satisfy."""
+    blocks = lex.blocks.get(key) or lex.blocks.get((key[0], None)) or []
+    if not blocks:
+        return None
+    preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt", "agent"}}
+    words = {t.lemma_.lower() for c in tok.children if c.dep_ in OBJ_DEPS | {"prep", "prt", "agent", "acomp"}
+             for t in _phrase(c)}
+    best, best_n = None, 0
+    for b in blocks:
+        for prep, ws, code in lex.patterns.get(b, ()):
+            if prep and prep not in preps:
+                continue
+            if not all(any(w == x or (len(w) >= 4 and x.startswith(w)) for x in words) for w in ws):
+                continue
+            n = len(ws) + (1 if prep else 0)
+            if n > best_n:
+                best, best_n = code, n
+    return best
+
+
+def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
+    """Every event trigger of one sentence (verbs, light verb + noun, nouns)."""
+    out: list[Trigger] = []
+    used_nouns: set[int] = set()
+    for tok in sent:
+        if tok.pos_ != "VERB":
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma in SPEECH | DENY and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
+            continue  # a frame, not an event
+        if lemma in lex.light:
+            fixed = lex.light[lemma]
+            hit = next(((o, noun_code(o, lex, fixed)) for o in _object_nouns(tok) if noun_code(o, lex, fixed)), None)
+            if hit:
+                code = lex.code(hit[1])
+                if code:
+                    out.append(Trigger(tok, code, obj=hit[0]))
+                    used_nouns.add(hit[0].i)
+                    continue
+        part = _particle(tok, lex)
+        key = (lemma, part)
+        cameo = _pattern_code(tok, key, lex) or lex.verbs.get(key) or (lex.verbs.get((lemma, None)) if part else None)
+        code = lex.code(cameo)
+        if code is None or code.cameo.startswith("01"):
+            continue
+        out.append(Trigger(tok, code))
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.i in used_nouns:
+            continue
+        cameo = noun_code(tok, lex)
+        if not cameo:
+            continue
+        if tok.dep_ == "compound" and tok.head.i in used_nouns:
+            continue
+        code = lex.code(cameo)
+        if code:
+            out.append(Trigger(tok, code, noun=True))
+    return out
+
+
+# ----------------------------------------------------------------------------- actors
+
+
+class Actors:
+    """Mentions of one document indexed by character offset, as :class:`ActorRef`."""
+
+    def __init__(self, mentions: list[Mention], actors: list[Actor]):
+        by_id = {a.id: a for a in actors}
+        self.items = []
+        for m in mentions:
+            span = m.evidence[0].span
+            a = by_id.get(m.actor_id) if m.actor_id else None
+            code = m.code or (a.code if a else None)
+            if not code and not m.actor_id:
+                continue
+            self.items.append((span.start, span.end, ActorRef(text=span.text, code=code, actor_id=m.actor_id)))
+        self.items.sort(key=lambda x: (x[0], x[1]))
+
+    def in_tokens(self, toks: Iterable) -> list[ActorRef]:
+        """Actors whose mention overlaps the given tokens, outermost mention per place, in text order."""
+        toks = sorted(toks, key=lambda t: t.i)
+        spans = [(t.idx, t.idx + len(t.text)) for t in toks]
+        out: list[ActorRef] = []
+        seen: set[tuple] = set()
+        for s, e, ref in self.items:
+            if any(s < b and a < e for a, b in spans):
+                k = (ref.actor_id, ref.code)
+                if k not in seen:
+                    seen.add(k)
+                    out.append(ref)
+        return out
+
+
+def _phrase(tok) -> list:
+    """A noun phrase's tokens, without its nested clauses (relative clauses, appositions)."""
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack += [c for c in t.children if c.dep_ not in NESTED]
+    return out
+
+
+def _subject(tok):
+    """The subject of a verb, inherited through xcomp/conj/advcl chains ("offered to hand over")."""
+    seen = 0
+    while tok is not None and seen < 6:
+        for c in tok.children:
+            if c.dep_ in SUBJ | {"nsubjpass"}:
+                return c
+        if tok.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and tok.head.i != tok.i:
+            tok = tok.head
+            if tok.pos_ == "ADP":
+                tok = tok.head
+        elif tok.dep_ == "acomp":
+            tok = tok.head
+        else:
+            return None
+        seen += 1
+    return None
+
+
+def verb_roles(tok) -> tuple[list, list]:
+    """(source tokens, target tokens) for a verb trigger."""
+    src, tgt = [], []
+    subj = _subject(tok)
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+    if subj is not None:
+        (tgt if passive and subj.dep_ == "nsubjpass" else src).extend(_phrase(subj))
+    for c in tok.children:
+        if c.dep_ == "agent":
+            src += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
+        elif c.dep_ in {"dobj", "dative", "obj"}:
+            tgt += _phrase(c)
+        elif c.dep_ in {"prep", "prt"} and c.lower_ in TARGET_PREPS:
+            tgt += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
+    return src, tgt
+
+
+def noun_roles(tok) -> tuple[list, list]:
+    """(source, target) tokens for a nominal trigger: "Iran's plan", "the shelling of Tartar"."""
+    src, tgt = [], []
+    for c in tok.children:
+        if c.dep_ in {"poss", "amod", "compound", "nmod"}:
+            src += _phrase(c)
+        elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+            tgt += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
+        elif c.dep_ == "prep" and c.lower_ == "by":
+            src += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
+    if not src and tok.dep_ in OBJ_DEPS | {"pobj"}:
+        gov = tok.head.head if tok.dep_ == "pobj" else tok.head
+        if gov.pos_ == "VERB":  # "X launched an attack on Y": X is the attacker
+            s, _ = verb_roles(gov)
+            src = s
+    return src, tgt
+
+
+# ----------------------------------------------------------------------------- frames
+
+
+@dataclass
+class Frame:
+    modality: str = "asserted"
+    claimant: Any = None  # subject token of the speech verb
+    negated: bool = False
+    conditional: bool = False
+    intended: bool = False
+    hypothetical: bool = False
+    swallowed_by: Any = None  # the trigger whose frame swallows this one
+    accused: list = field(default_factory=list)
+    obligation: bool = False  # "must"/"should"
+    unless: bool = False  # "accused X of ...": X is the alleged source
+
+
+def _aux(tok) -> set[str]:
+    return {c.lower_ for c in tok.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def _clause_head(tok):
+    """The verb whose clause a nominal trigger sits in ("called for a ceasefire" -> called)."""
+    t = tok
+    while t.pos_ not in {"VERB", "AUX", "ADJ"} and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def frame_of(trig: Trigger, triggers: dict[int, Trigger]) -> Frame:
+    """Walk up from the trigger collecting modality cues until the sentence root."""
+    f = Frame()
+    tok = trig.tok
+    clause = trig.obj.head if trig.obj is not None else tok
+    clause = tok if not trig.noun else _clause_head(tok)
+    if trig.noun and clause is not tok and clause.i in triggers:
+        f.swallowed_by = triggers[clause.i]
+    # own clause cues
+    cues = [tok] if not trig.noun else [clause]
+    for t in cues:
+        aux = _aux(t)
+        if any(c.dep_ == "neg" and c.lower_ in NEGATIONS for c in t.children):
+            f.negated = True
+        if aux & FUTURE_AUX or any(c.lower_ == "going" for c in t.children if c.dep_ == "aux"):
+            f.intended = True
+        if aux & HYPO_AUX:
+            f.hypothetical = True
+        if aux & OBLIGATION_AUX:
+            f.obligation = True
+        for c in t.children:
+            if _is_condition(c):
+                f.conditional = True
+                f.unless = f.unless or any(m.lower_ == "unless" for m in c.children if m.dep_ == "mark")
+    if trig.noun and any(c.dep_ == "neg" or c.lower_ == "no" for c in tok.children if c.dep_ == "det"):
+        f.negated = True
+    # climb
+    t, steps = clause, 0
+    while t.head.i != t.i and steps < 8:
+        prev = t
+        dep, t = t.dep_, t.head
+        steps += 1
+        lemma = t.lemma_.lower()
+        if t.i in triggers and f.swallowed_by is None and triggers[t.i] is not trig:
+            gov = triggers[t.i]
+            if gov.code.plover in SWALLOW:
+                f.swallowed_by = gov
+            elif gov.code.plover == "ACCUSE" and f.claimant is None:
+                f.modality, f.claimant = "alleged", _subject(t)
+                f.accused = [c for c in t.children if c.dep_ in {"dobj", "obj"}]
+        if dep == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in prev.children):
+            f.conditional = True
+        if dep in {"xcomp", "acomp"} and (lemma in INTENT_VERB or lemma in INTENT_ADJ):
+            f.intended = True
+        if t.pos_ == "ADJ" and lemma in INTENT_ADJ:
+            f.intended = True
+        if lemma in DENY and f.claimant is None:
+            f.modality, f.claimant = "denied", _subject(t)
+        elif lemma in SPEECH and dep in {"ccomp", "xcomp", "parataxis"} and f.claimant is None:
+            f.modality, f.claimant = "alleged", _subject(t)
+        elif dep == "parataxis" and f.claimant is None and lemma in SPEECH:
+            f.modality, f.claimant = "alleged", _subject(t)
+    # "..., X said." parses with the speech verb as root and our clause as ccomp: handled above.
+    return f
+
+
+def apply_conventions(code: Code, f: Frame, lex: Lexicon) -> tuple[Code, str]:
+    """PLOVER conventions for intended/negated actions; returns the code and the modality."""
+    modality = f.modality
+    if f.obligation and f.claimant is not None:
+        return lex.code("100") or code, "requested"
+    if f.intended and f.unless and code.plover not in {"THREATEN"}:
+        return lex.code("130") or code, "conditional"
+    if f.intended and f.negated and code.plover in COOPERATIVE | {"AGREE", "CONCEDE"}:
+        return lex.code("120") or code, "asserted"
+    if f.intended and code.plover in COOPERATIVE:
+        code = lex.code(INTENT_CAMEO[code.plover]) or code
+    elif (f.intended or f.conditional) and code.plover in HOSTILE:
+        code = lex.code(INTENT_CAMEO[code.plover]) or code
+    if modality == "asserted" or modality == "alleged":
+        if f.conditional:
+            modality = "conditional"
+        elif f.intended:
+            modality = "intended"
+        elif f.hypothetical:
+            modality = "hypothetical"
+    return code, modality
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def _is_condition(tok) -> bool:
+    return tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in tok.children)
+
+
+def _rank(trig: Trigger, triggers: dict[int, Trigger]) -> tuple[int, int, int]:
+    """Fewer dominating triggers first, then shallower, then earlier."""
+    n, depth, t = 0, 0, trig.tok
+    while t.head.i != t.i:
+        if _is_condition(t):
+            n += 1  # "if war starts": a condition, not the sentence's event
+        t = t.head
+        depth += 1
+        if t.i in triggers:
+            n += 1
+    return (n, depth + (1 if trig.noun else 0), trig.tok.i)
+
+
+def _conditional_threats(sent, triggers: dict[int, Trigger], lex: Lexicon) -> list[Trigger]:
+    """"If they approach the border, they will be dealt with": a future harm under a condition."""
+    out = []
+    for tok in sent:
+        if tok.pos_ != "VERB":
+            continue
+        if not (_aux(tok) & FUTURE_AUX) or tok.lemma_.lower() not in HARM_VERBS:
+            continue
+        cond = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)
+                   for c in tok.children)
+        if cond:
+            code = lex.code("138")
+            if code:
+                out.append(Trigger(tok, code))
+    return out
+
+
+def _location(sent, ents_by_tok: dict[int, Any]) -> str | None:
+    """A place named in the sentence, preferring one governed by in/at/near."""
+    best = None
+    for tok in sent:
+        ent = ents_by_tok.get(tok.i)
+        if ent is None:
+            continue
+        if tok.head.lower_ in LOC_PREPS and tok.dep_ == "pobj":
+            return ent.text
+    return best
+
+
+def _date(sent, timex, dct: date | None) -> str | None:
+    s, e = sent.start_char, sent.end_char
+    for t in timex:
+        span = t.evidence[0].span
+        if s <= span.start < e and t.type == "DATE" and t.value[:1].isdigit():
+            return t.value
+    return dct.isoformat() if dct else None
+
+
+def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: Actors, timex, ents_by_tok,
+                       start_n: int = 1) -> list[Event]:
+    """The events of one parsed sentence, primary first."""
+    lex = load_lexicon()
+    trigs = find_triggers(sent, lex)
+    by_tok = {t.tok.i: t for t in trigs}
+    threats = {t.tok.i: t for t in _conditional_threats(sent, by_tok, lex)}
+    trigs = [t for t in trigs if t.tok.i not in threats] + list(threats.values())
+    by_tok = {t.tok.i: t for t in trigs}
+    frames = {t.tok.i: frame_of(t, by_tok) for t in trigs}
+    trigs.sort(key=lambda t: _rank(t, by_tok))
+    span = make_span(doc_id, text, sent.start_char, sent.end_char)
+    when = _date(sent, timex, dct)
+    where = _location(sent, ents_by_tok)
+    events: list[Event] = []
+    for trig in trigs:
+        f = frames[trig.tok.i]
+        if f.swallowed_by is not None:
+            continue
+        code, modality = apply_conventions(trig.code, f, lex)
+        src_t, tgt_t = noun_roles(trig.tok) if trig.noun else verb_roles(trig.tok)
+        if code.cameo == "100" and f.obligation and f.claimant is not None:
+            src_t, tgt_t = _phrase(f.claimant), src_t  # "X said Y must ...": X demands of Y
+        if not tgt_t and not trig.noun:
+            for c in trig.tok.children:  # "demanded that the US cancel ...", "offered to hand over to X"
+                if c.dep_ == "ccomp" and code.plover in SWALLOW | {"ACCUSE"}:
+                    tgt_t = [t for s in c.children if s.dep_ in SUBJ | {"nsubjpass"} for t in _phrase(s)]
+                elif c.dep_ == "xcomp" and code.plover in SWALLOW:
+                    tgt_t = verb_roles(c)[1]
+                if tgt_t:
+                    break
+        if trig.obj is not None:
+            tgt_t += [t for p in trig.obj.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
+                      for g in p.children if g.dep_ == "pobj" for t in _phrase(g)]
+        if not src_t and f.accused:
+            src_t = [t for a in f.accused for t in _phrase(a)]
+        source, target = actors.in_tokens(src_t), actors.in_tokens(tgt_t)
+        claimant = actors.in_tokens(_phrase(f.claimant)) if f.claimant is not None else []
+        if claimant and (not source or all(t.pos_ == "PRON" for t in src_t if not t.is_punct)):
+            if not source:
+                source = claimant[:1] if modality in {"intended", "conditional", "hypothetical", "asserted", "denied"} or \
+                    code.plover not in {"ASSAULT", "COERCE"} else []
+        if code.plover in {"ASSAULT", "COERCE"} and claimant and not target and any(
+                t.lower_ in {"its", "their", "our", "we", "us"} for t in tgt_t + src_t):
+            target = claimant[:1]  # "Azerbaijan said its positions had been fired on"
+        target = [t for t in target if (t.actor_id, t.code) not in {(s.actor_id, s.code) for s in source}] or (
+            target if code.plover in {"AGREE", "CONSULT", "COOPERATE"} else [])
+        events.append(Event(
+            id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=code.mode, context=list(code.context),
+            cameo=code.cameo, source=source, target=target, date=when, location=where,
+            modality=modality if modality in _MODALITIES else "asserted",
+            claimant=claimant[0] if claimant and modality in {"alleged", "denied"} else None,
+            negated=f.negated and not (code.cameo == "120" and f.intended),
+            evidence=[Evidence(span=span, role="event", note=f"trigger: {trig.tok.text}")],
+        ))
+    for ev in events:
+        if ev.plover == "REQUEST" and ev.modality == "asserted":
+            ev.modality = "requested"  # what was asked for has not happened
+    return events
+
+
+_MODALITIES = {"asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"}
+
+
+def code_events(doc_id: str, text: str, sdoc, dct: date | None, mentions: list[Mention], actors: list[Actor],
+                timex: list | None = None) -> list[Event]:
+    """Every event in a parsed document (the read stage's parse, mentions and actors).
+
+    ``timex`` are the document's :class:`~truceline.model.Timex` records (computed here
+    when not given) so an event takes the date written in its sentence.
+    """
+    if not text or sdoc is None:
+        return []
+    if timex is None:
+        from truceline.nlp.timex import extract_timex
+
+        timex = extract_timex(doc_id, text, sdoc, dct)
+    index = Actors(mentions, actors)
+    ents_by_tok = {t: e for e in sdoc.ents if e.label_ in LOC_LABELS for t in range(e.start, e.end)}
+    events: list[Event] = []
+    for sent in sdoc.sents:
+        events += code_sentence_span(doc_id, text, sent, dct, index, timex, ents_by_tok, len(events) + 1)
+    return events
+
+
+# ----------------------------------------------------------------------------- single sentences
+
+ActorLookup = Callable[[str, Any, date | None], tuple[list[Actor], list[Mention]]]
+
+
+def _link(doc_id: str, text: str, sdoc, when: date | None, actor_lookup: ActorLookup | None):
+    if actor_lookup is not None:
+        return actor_lookup(text, sdoc, when)
+    from truceline.nlp.actors import link_actors
+
+    return link_actors(doc_id, text, sdoc, when)
+
+
+def code_sentence(text: str, when: date | None = None, actor_lookup: ActorLookup | None = None) -> list[Event]:
+    """Events of one sentence (parsed with the shared pipeline, actors linked by the dictionary).
+
+    ``actor_lookup(text, sdoc, when) -> (actors, mentions)`` replaces the actor dictionary,
+    e.g. with the fictional PETRARCH validation actors; it is never used for real documents.
+    """
+    from truceline.nlp.runtime import get_nlp
+
+    sdoc = get_nlp()(text)
+    actors, mentions = _link("s", text, sdoc, when, actor_lookup)
+    return code_events("s", text, sdoc, when, mentions, actors)
+
+
+def code_sentences(items: list[tuple[str, date | None]], actor_lookup: ActorLookup | None = None,
+                   batch_size: int = 64) -> list[list[Event]]:
+    """Batch :func:`code_sentence` over ``nlp.pipe``."""
+    from truceline.nlp.runtime import get_nlp
+
+    out = []
+    docs = get_nlp().pipe((t for t, _ in items), batch_size=batch_size)
+    for (text, when), sdoc in zip(items, docs, strict=True):
+        actors, mentions = _link("s", text, sdoc, when, actor_lookup)
+        out.append(code_events("s", text, sdoc, when, mentions, actors))
+    return out
