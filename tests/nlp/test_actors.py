@@ -201,3 +201,16 @@ def test_curated_display_name_keeps_reference_spelling_as_alias():
     rec = d.countries["AZEPRE"]
     assert rec["name"] == "Nagorno-Karabakh" and "Nagorno-Karabahk" in rec["aliases"]
     assert "truceline-curated" in rec["source"]
+
+
+def test_title_before_a_provisional_person_named_twice_does_not_crash():
+    from datetime import date
+
+    from truceline.nlp.actors import link_actors
+    from truceline.nlp.runtime import get_nlp
+
+    text = ("Vice President Joseph R. Biden Jr. spoke on Monday. "
+            "Later, Vice President Joseph R. Biden Jr. told reporters.")
+    _, mentions = link_actors("d", text, get_nlp()(text), date(2016, 1, 1))
+    named = [m for m in mentions if "Jr." in m.evidence[0].span.text]
+    assert len(named) == 2 and len({m.actor_id for m in named}) == 1

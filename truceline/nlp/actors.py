@@ -743,10 +743,10 @@ class _Linker:
                 if aid is None:
                     actor = self.provisional(sd[pi:pj].text, "person", code)
                     rb, c = "provisional", code
-                else:
-                    actor = self.actor_from_record(aid)
+                else:  # a dictionary record, or a provisional person met earlier in this document
+                    actor = self.actors[aid] if aid not in self.d.actors else self.actor_from_record(aid)
                     rb = "title" if how in {"surname", "alias1"} else "name"
-                    c = code_at(self.d.actors[aid], self.when)
+                    c = self._code_of(aid)
                 if (pi, pj) in {(h[0], h[1]) for h in names}:
                     used_names.update(h for h in names if (h[0], h[1]) == (pi, pj))
                 if pi in ent_at:
