@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -73,6 +74,8 @@ def _progress(label: str) -> Iterator:
 def _friendly_errors() -> Iterator[None]:
     try:
         yield
+    except (typer.Exit, typer.Abort, click.ClickException):
+        raise
     except StoreError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -213,7 +216,11 @@ def evaluate(
     if not gold.exists():
         raise typer.BadParameter(f"{gold}: no such file or directory", param_hint="--gold")
     with _friendly_errors(), err.status(f"scoring {task} on {gold}"):
-        scores = scorer(task)(gold)
+        try:
+            scores = scorer(task)(gold)
+        except (ValueError, KeyError, OSError) as exc:  # a file not in the task's format
+            err.print(f"[red]error:[/red] {gold}: cannot score as {task} gold ({exc})", highlight=False)
+            raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(scores, ensure_ascii=False) + "\n")
         return

@@ -85,3 +85,10 @@ def test_eval_command_refuses_unknown_task_and_missing_gold(runner, tmp_path):
     missing = runner.invoke(app, ["eval", "timex", "--gold", str(tmp_path / "nope")])
     words = " ".join(missing.stderr.replace("│", " ").split())
     assert missing.exit_code == 2 and "no such file or directory" in words
+
+
+def test_eval_events_names_a_file_in_no_known_format(runner, tmp_path):
+    bogus = tmp_path / "bogus.jsonl"
+    bogus.write_text('{"hello": "world"}\n', "utf-8")
+    result = runner.invoke(app, ["eval", "events", "--gold", str(bogus)])
+    assert result.exit_code == 2 and str(bogus) in result.stderr and "Traceback" not in result.stderr
