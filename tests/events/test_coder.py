@@ -101,3 +101,54 @@ def test_evidence_spans_are_slices_of_the_text():
             for e in ev.evidence:
                 assert e.role == "event"
                 assert text[e.span.start:e.span.end] == e.span.text
+
+
+def test_event_sentences_stop_at_paragraph_breaks():
+    text = "Armenia shells Ganja\n\nThe United Nations called for a ceasefire in Nagorno-Karabakh."
+    events = code_sentence(text)
+    for ev in events:
+        span = ev.evidence[0].span
+        assert "\n\n" not in span.text
+    req = next(e for e in events if e.plover == "REQUEST")
+    assert "ARM" not in codes(req.source)
+
+
+def test_noun_object_of_verb_trigger_is_one_event():
+    events = code_sentence("The Iranian diplomat presented the peace proposal to the Armenian foreign minister.")
+    assert [e.plover for e in events].count("AGREE") == 0 or len(events) == 1
+
+
+def test_bare_conflict_mention_is_no_event():
+    assert code_sentence("Iran wants to end the Nagorno-Karabakh conflict.") == [] or all(
+        e.plover not in {"ASSAULT", "CONCEDE"} for e in code_sentence("Iran wants to end the Nagorno-Karabakh conflict."))
+    assert all(e.plover != "AID" for e in code_sentence("Iran and Turkey can help solve the conflict."))
+
+
+def test_fighting_continued_is_an_event():
+    events = code_sentence("Fighting continued in Nagorno-Karabakh on Sunday.")
+    assert events and events[0].plover == "ASSAULT"
+
+
+def test_collapsed_ceasefire_is_breach():
+    events = code_sentence("The ceasefire between Armenia and Azerbaijan collapsed on Monday.")
+    assert events and events[0].plover == "ASSAULT" and events[0].cameo == "196"
+
+
+def test_accused_target_is_object():
+    ev = primary("Azerbaijan accused Armenia of violating the truce.")
+    assert ev.plover == "ACCUSE" and codes(ev.target) == {"ARM"} and codes(ev.source) == {"AZE"}
+
+
+def test_each_side_blamed_the_other_is_two_accusations():
+    text = "Armenia and Azerbaijan declared a ceasefire on Saturday.\n\nEach side blamed the other for breaching it."
+    acc = [e for e in code_sentence(text) if e.plover == "ACCUSE"]
+    assert len(acc) == 2
+    assert {(codes(e.source).pop(), codes(e.target).pop()) for e in acc} == {("ARM", "AZE"), ("AZE", "ARM")}
+
+
+def test_the_sides_resolve_to_conjoined_parties():
+    text = ("Armenian and Azeri foreign ministers met in Geneva on Friday.\n\n"
+            "\u201cThe sides will deliver to the ICRC a list of detained prisoners of war.\u201d")
+    ev = next(e for e in code_sentence(text) if "deliver" in e.evidence[0].note)
+    assert {"ARM", "AZE"} <= codes(ev.source)
+    assert ev.modality == "intended"

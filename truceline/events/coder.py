@@ -36,6 +36,7 @@ from importlib import resources
 from typing import Any
 
 from truceline.model import Actor, ActorRef, Event, Evidence, Mention, make_span
+from truceline.text import paragraphs
 
 # ----------------------------------------------------------------------------- registries
 
@@ -69,6 +70,31 @@ TARGET_PREPS = {"with", "against", "on", "at", "to", "into", "upon", "toward", "
 NESTED = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos"}
 LOC_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 LOC_LABELS = {"GPE", "LOC", "FAC"}
+# Verbs whose CAMEO dictionary entries fire on light, aspectual or aim uses ("are involved in",
+# "can help solve", "becomes policy", "continues", "seeks an end to"): never triggers by themselves.
+NON_TRIGGER = {"involve", "help", "become", "go", "lead", "connect", "relate", "continue", "start", "begin",
+               "seek", "aim", "remain", "get", "leave", "serve", "result", "bear",
+               "work", "make", "find", "play", "concern", "have", "include"}
+# Nouns naming a situation rather than an act: an event only as the subject of a predicate saying
+# something happened to them ("fighting continued", "the ceasefire collapsed"), never a mere mention.
+BARE_NOUNS = {"fighting", "fight", "violence", "war", "conflict", "escalation", "effort", "policy", "plan",
+              "hostility", "hostilities", "clash", "tension", "crisis", "dispute", "confrontation", "initiative",
+              "proposal", "cooperation", "fire", "offensive", "statement", "declaration", "deal", "agreement",
+              "ceasefire", "cease-fire", "truce", "accord", "talk", "talks", "negotiation", "support", "threat",
+              "attack", "exchange", "release", "relief", "aid", "assistance", "mediation", "call", "demand"}
+# Nouns that stay events with an actor of their own ("Iran's plan", "the shelling of Tartar").
+OWNED_OK = {"plan", "initiative", "proposal", "statement", "declaration", "deal", "agreement", "ceasefire",
+            "cease-fire", "truce", "accord", "talk", "talks", "negotiation", "support", "threat", "attack",
+            "demand", "call", "mediation", "aid", "assistance", "release", "exchange", "offensive", "cooperation"}
+# Aims, not acts: "to resolve/settle/end the conflict", "to halt fighting".
+AIM_VERBS = {"resolve", "solve", "settle", "end", "halt", "stop", "cease", "finish"}
+SITUATION_NOUNS = {"conflict", "war", "fighting", "hostility", "hostilities", "dispute", "crisis", "violence",
+                   "confrontation", "difference", "issue", "problem", "situation", "occupation", "clash", "tension"}
+# A situation noun as subject of these says what happened to an agreement: the breach.
+BREACH_VERBS = {"collapse", "fail", "break", "unravel", "crumble"}
+# "the sides", "both sides", "the other (side)", "the parties", "the warring sides".
+SIDE_NOUNS = {"side", "sides", "party", "parties"}
+SIDE_MODS = {"the", "both", "each", "two", "warring", "either", "other", "opposing"}
 
 
 @dataclass(frozen=True)
@@ -216,6 +242,10 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         lemma = tok.lemma_.lower()
         if lemma in SPEECH | DENY and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
             continue  # a frame, not an event
+        if tok.text.isupper() and len(tok.text) > 2:
+            continue  # "VISIT MY WEBSITE": page furniture, not news
+        if lemma in AIM_VERBS and any(_noun_lemma(o) in SITUATION_NOUNS for o in _object_nouns(tok)):
+            continue  # "to end the conflict": an aim, not an act
         if lemma in lex.light:
             fixed = lex.light[lemma]
             hit = next(((o, noun_code(o, lex, fixed)) for o in _object_nouns(tok) if noun_code(o, lex, fixed)), None)
@@ -227,10 +257,15 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
                     continue
         part = _particle(tok, lex)
         key = (lemma, part)
-        cameo = _pattern_code(tok, key, lex) or lex.verbs.get(key) or (lex.verbs.get((lemma, None)) if part else None)
+        pattern = _pattern_code(tok, key, lex)
+        if lemma in NON_TRIGGER and not pattern and not part:
+            continue  # a light or aspectual verb, unless a CAMEO pattern gives it a meaning
+        cameo = pattern or lex.verbs.get(key) or (lex.verbs.get((lemma, None)) if part else None)
         code = lex.code(cameo)
         if code is None or code.cameo.startswith("01"):
             continue
+        if lemma in BREACH_VERBS and any(c.dep_ in {"nsubj", "nsubjpass"} and noun_code(c, lex) for c in tok.children):
+            continue  # "the ceasefire collapsed": the noun carries the event
         out.append(Trigger(tok, code))
     for tok in sent:
         if tok.pos_ != "NOUN" or tok.i in used_nouns:
@@ -240,10 +275,32 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
             continue
         if tok.dep_ == "compound" and tok.head.i in used_nouns:
             continue
+        lemma = _noun_lemma(tok)
+        subject_of = tok.head if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.pos_ == "VERB" else None
+        if lemma in BARE_NOUNS and subject_of is None and not (lemma in OWNED_OK and _owned(tok)):
+            continue  # a mere mention ("the Nagorno-Karabakh conflict")
+        if tok.dep_ == "compound":
+            continue  # "ceasefire agreements", "conflict resolution": the head noun decides
         code = lex.code(cameo)
+        if subject_of is not None and subject_of.lemma_.lower() in BREACH_VERBS and code and \
+                code.plover in {"AGREE", "CONCEDE"}:
+            code = lex.code("196")  # "the ceasefire collapsed": the breach
         if code:
             out.append(Trigger(tok, code, noun=True))
     return out
+
+
+def _owned(tok) -> bool:
+    """A nominal trigger with an actor of its own: "Iran's plan", "the plan by Iran", "Russia-brokered truce"."""
+    for c in tok.children:
+        if c.dep_ == "poss" and c.pos_ in {"PROPN", "NOUN"} and c.lower_ not in {"country", "government"}:
+            return True
+        if c.dep_ in {"amod", "compound", "npadvmod"} and (c.ent_type_ in {"GPE", "NORP", "ORG"} or
+                                                          any(g.ent_type_ in {"GPE", "NORP", "ORG"} for g in c.subtree)):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "by":
+            return True
+    return False
 
 
 # ----------------------------------------------------------------------------- actors
@@ -372,12 +429,15 @@ def _clause_head(tok):
     return t
 
 
-def frame_of(trig: Trigger, triggers: dict[int, Trigger]) -> Frame:
-    """Walk up from the trigger collecting modality cues until the sentence root."""
+def frame_of(trig: Trigger, triggers: dict[int, Trigger], bounds: tuple[int, int] | None = None) -> Frame:
+    """Walk up from the trigger collecting modality cues until the sentence root (or the piece's edge)."""
     f = Frame()
+    lo, hi = bounds or (0, len(trig.tok.doc))
     tok = trig.tok
     clause = trig.obj.head if trig.obj is not None else tok
     clause = tok if not trig.noun else _clause_head(tok)
+    if not lo <= clause.i < hi:
+        clause = tok
     if trig.noun and clause is not tok and clause.i in triggers:
         f.swallowed_by = triggers[clause.i]
     # own clause cues
@@ -400,7 +460,7 @@ def frame_of(trig: Trigger, triggers: dict[int, Trigger]) -> Frame:
         f.negated = True
     # climb
     t, steps = clause, 0
-    while t.head.i != t.i and steps < 8:
+    while t.head.i != t.i and steps < 8 and lo <= t.head.i < hi:
         prev = t
         dep, t = t.dep_, t.head
         steps += 1
@@ -510,15 +570,20 @@ def _date(sent, timex, dct: date | None) -> str | None:
 
 
 def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: Actors, timex, ents_by_tok,
-                       start_n: int = 1) -> list[Event]:
-    """The events of one parsed sentence, primary first."""
+                       start_n: int = 1, sides: dict | None = None) -> list[Event]:
+    """The events of one parsed sentence (or paragraph piece of one), primary first.
+
+    ``sides`` collects, per event id, the roles filled by "the sides"/"each side ... the other",
+    resolved to the two parties once the whole document is coded (:func:`_resolve_sides`).
+    """
     lex = load_lexicon()
+    lo, hi = sent.start, sent.end
     trigs = find_triggers(sent, lex)
     by_tok = {t.tok.i: t for t in trigs}
     threats = {t.tok.i: t for t in _conditional_threats(sent, by_tok, lex)}
     trigs = [t for t in trigs if t.tok.i not in threats] + list(threats.values())
     by_tok = {t.tok.i: t for t in trigs}
-    frames = {t.tok.i: frame_of(t, by_tok) for t in trigs}
+    frames = {t.tok.i: frame_of(t, by_tok, (lo, hi)) for t in trigs}
     trigs.sort(key=lambda t: _rank(t, by_tok))
     span = make_span(doc_id, text, sent.start_char, sent.end_char)
     when = _date(sent, timex, dct)
@@ -545,6 +610,11 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
                       for g in p.children if g.dep_ == "pobj" for t in _phrase(g)]
         if not src_t and f.accused:
             src_t = [t for a in f.accused for t in _phrase(a)]
+        src_t = [t for t in src_t if lo <= t.i < hi]  # never an actor from another paragraph
+        tgt_t = [t for t in tgt_t if lo <= t.i < hi]
+        side_roles = {role for role, toks in (("source", src_t), ("target", tgt_t)) if _side_tokens(toks)}
+        reciprocal = "source" in side_roles and "target" in side_roles and any(
+            t.lower_ == "each" for t in src_t) and any(t.lower_ == "other" for t in tgt_t)
         source, target = actors.in_tokens(src_t), actors.in_tokens(tgt_t)
         claimant = actors.in_tokens(_phrase(f.claimant)) if f.claimant is not None else []
         if claimant and (not source or all(t.pos_ == "PRON" for t in src_t if not t.is_punct)):
@@ -556,6 +626,8 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
             target = claimant[:1]  # "Azerbaijan said its positions had been fired on"
         target = [t for t in target if (t.actor_id, t.code) not in {(s.actor_id, s.code) for s in source}] or (
             target if code.plover in {"AGREE", "CONSULT", "COOPERATE"} else [])
+        if side_roles and sides is not None:
+            sides[f"{doc_id}-e{start_n + len(events)}"] = [side_roles, reciprocal, sent.start_char]
         events.append(Event(
             id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=code.mode, context=list(code.context),
             cameo=code.cameo, source=source, target=target, date=when, location=where,
@@ -568,6 +640,113 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
         if ev.plover == "REQUEST" and ev.modality == "asserted":
             ev.modality = "requested"  # what was asked for has not happened
     return events
+
+
+def _side_tokens(toks) -> list:
+    """Tokens naming the parties generically: "the sides", "both sides", "each side", "the other"."""
+    out = []
+    for t in toks:
+        lower = t.lower_
+        mods = {c.lower_ for c in t.children if c.dep_ in {"det", "amod", "nummod", "predet"}}
+        if (lower in SIDE_NOUNS or t.lemma_.lower() in SIDE_NOUNS) and mods & SIDE_MODS:
+            out.append(t)
+        elif lower == "other" and t.pos_ in {"NOUN", "PRON", "ADJ"} and t.dep_ != "amod" and "the" in mods:
+            out.append(t)
+        elif lower == "each" and t.dep_ in SUBJ:
+            out.append(t)
+    return out
+
+
+_NON_STATE = {"IGO", "NGO", "MNC", "UNO", "INT", "REB", "IMG", "CVL", "MED", "BUS"}
+
+
+def _state(ref: ActorRef) -> str | None:
+    code = (ref.code or "")[:3]
+    return code if len(code) == 3 and code.isalpha() and code.isupper() and code not in _NON_STATE else None
+
+
+def _parties(offset: int, sdoc, index: Actors, paras, events: list[Event], skip: set[str]) -> list[ActorRef]:
+    """The two parties "the sides" refers to at ``offset``: state actors conjoined ("Armenia and
+    Azerbaijan", "Armenian and Azeri ministers") earlier in this or the previous paragraph, else the
+    two state actors most often source/target of the document's ASSAULT/ACCUSE events."""
+    n = _para_index(offset, paras)
+    for lo_p in range(n, n - 6, -1):  # a statement's quoted clauses run over several paragraphs
+        if lo_p < 0 or lo_p >= len(paras):
+            continue
+        ps, pe = paras[lo_p]
+        pe = min(pe, offset)
+        pair = None
+        for tok in sdoc:
+            if not ps <= tok.idx < pe:
+                continue
+            if tok.dep_ == "conj":
+                other = tok.head
+            elif any(c.dep_ == "cc" for c in tok.children):  # "Armenian and Azeri ministers": sibling amods
+                other = next((c for c in tok.head.children if c.i > tok.i and c.dep_ == tok.dep_), None)
+                if other is None:
+                    continue
+            else:
+                continue
+            a, b = index.in_tokens([other]), index.in_tokens([tok])
+            ca = next((r for r in a if _state(r)), None)
+            cb = next((r for r in b if _state(r)), None)
+            if ca and cb and _state(ca) != _state(cb):
+                pair = [ca, cb]  # the last pair before the mention
+        if pair:
+            return pair
+    counts: dict[str, int] = {}
+    first: dict[str, ActorRef] = {}
+    for ev in events:
+        if ev.id in skip or ev.plover not in {"ASSAULT", "ACCUSE"}:
+            continue
+        for r in ev.source + ev.target:
+            c = _state(r)
+            if c:
+                counts[c] = counts.get(c, 0) + 1
+                first.setdefault(c, r)
+    top = sorted(counts, key=lambda c: -counts[c])[:2]
+    return [first[c] for c in top] if len(top) == 2 else []
+
+
+def _resolve_sides(doc_id: str, events: list[Event], sides: dict, sdoc, index: Actors, paras) -> list[Event]:
+    """Fill "the sides" roles with the two parties; "each side blamed the other" becomes two
+    events, A -> B and B -> A. Event ids are renumbered in document order."""
+    out: list[Event] = []
+    for ev in events:
+        if ev.id not in sides:
+            out.append(ev)
+            continue
+        roles, reciprocal, offset = sides[ev.id]
+        pair = _parties(offset, sdoc, index, paras, events, set(sides))
+        if len(pair) != 2:
+            out.append(ev)
+            continue
+        a, b = pair
+        if reciprocal:
+            out.append(ev.model_copy(update={"source": [a], "target": [b]}) if hasattr(ev, "model_copy")
+                       else _copy(ev, source=[a], target=[b]))
+            out.append(ev.model_copy(update={"source": [b], "target": [a]}) if hasattr(ev, "model_copy")
+                       else _copy(ev, source=[b], target=[a]))
+            continue
+        keep = lambda refs: [r for r in refs if _state(r) not in {_state(a), _state(b)}]  # noqa: E731
+        if "source" in roles:
+            ev.source = [a, b] + keep(ev.source)
+        if "target" in roles:
+            ev.target = ([a, b] if "source" not in roles or ev.plover in {"AGREE", "CONSULT", "COOPERATE"}
+                         else []) + keep(ev.target)
+        out.append(ev)
+    for n, ev in enumerate(out, 1):
+        ev.id = f"{doc_id}-e{n}"
+    return out
+
+
+def _copy(ev: Event, **update) -> Event:
+    import copy
+
+    new = copy.copy(ev)
+    for k, v in update.items():
+        setattr(new, k, v)
+    return new
 
 
 _MODALITIES = {"asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"}
@@ -589,9 +768,39 @@ def code_events(doc_id: str, text: str, sdoc, dct: date | None, mentions: list[M
     index = Actors(mentions, actors)
     ents_by_tok = {t: e for e in sdoc.ents if e.label_ in LOC_LABELS for t in range(e.start, e.end)}
     events: list[Event] = []
-    for sent in sdoc.sents:
-        events += code_sentence_span(doc_id, text, sent, dct, index, timex, ents_by_tok, len(events) + 1)
+    paras = paragraphs(text)
+    pieces = [piece for sent in sdoc.sents for piece in split_at_paragraphs(sent, paras)]
+    sides: dict[str, list] = {}
+    for piece in pieces:
+        evs = code_sentence_span(doc_id, text, piece, dct, index, timex, ents_by_tok, len(events) + 1, sides)
+        events += evs
+    if sides:
+        events = _resolve_sides(doc_id, events, sides, sdoc, index, paras)
     return events
+
+
+def split_at_paragraphs(sent, paras: list[tuple[int, int]]) -> list:
+    """The pieces of a parsed sentence, cut where it runs across a blank-line paragraph break."""
+    doc = sent.doc
+    out, start = [], sent.start
+    for i in range(sent.start + 1, sent.end):
+        if _para_index(doc[i].idx, paras) != _para_index(doc[i - 1].idx, paras):
+            out.append(doc[start:i])
+            start = i
+    out.append(doc[start:sent.end])
+    trimmed = []
+    for p in out:
+        words = [t.i for t in p if not t.is_space]
+        if words:
+            trimmed.append(doc[words[0]:words[-1] + 1])  # no blank-line whitespace in evidence
+    return trimmed
+
+
+def _para_index(offset: int, paras: list[tuple[int, int]]) -> int:
+    for n, (s, e) in enumerate(paras):
+        if offset < e:
+            return n
+    return len(paras)
 
 
 # ----------------------------------------------------------------------------- single sentences
