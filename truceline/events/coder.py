@@ -723,12 +723,14 @@ def _resolve_sides(doc_id: str, events: list[Event], sides: dict, sdoc, index: A
             continue
         a, b = pair
         if reciprocal:
-            out.append(ev.model_copy(update={"source": [a], "target": [b]}) if hasattr(ev, "model_copy")
-                       else _copy(ev, source=[a], target=[b]))
-            out.append(ev.model_copy(update={"source": [b], "target": [a]}) if hasattr(ev, "model_copy")
-                       else _copy(ev, source=[b], target=[a]))
+            out.append(ev.model_copy(update={"source": [a], "target": [b]}))
+            out.append(ev.model_copy(update={"source": [b], "target": [a]}))
             continue
-        keep = lambda refs: [r for r in refs if _state(r) not in {_state(a), _state(b)}]  # noqa: E731
+        pair_states = {_state(a), _state(b)}
+
+        def keep(refs, pair_states=pair_states):
+            return [r for r in refs if _state(r) not in pair_states]
+
         if "source" in roles:
             ev.source = [a, b] + keep(ev.source)
         if "target" in roles:
@@ -738,15 +740,6 @@ def _resolve_sides(doc_id: str, events: list[Event], sides: dict, sdoc, index: A
     for n, ev in enumerate(out, 1):
         ev.id = f"{doc_id}-e{n}"
     return out
-
-
-def _copy(ev: Event, **update) -> Event:
-    import copy
-
-    new = copy.copy(ev)
-    for k, v in update.items():
-        setattr(new, k, v)
-    return new
 
 
 _MODALITIES = {"asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"}
@@ -797,7 +790,7 @@ def split_at_paragraphs(sent, paras: list[tuple[int, int]]) -> list:
 
 
 def _para_index(offset: int, paras: list[tuple[int, int]]) -> int:
-    for n, (s, e) in enumerate(paras):
+    for n, (_, e) in enumerate(paras):
         if offset < e:
             return n
     return len(paras)
