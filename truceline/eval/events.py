@@ -8,6 +8,7 @@ CASE 2021 task 2 snippets. The first whose ``matches`` accepts the file scores i
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 FORMATS = {  # name -> module; order matters only when two could claim a file
@@ -16,6 +17,24 @@ FORMATS = {  # name -> module; order matters only when two could claim a file
     "cameo5": "truceline.eval.events_cameo5",
     "case2021": "truceline.eval.events_case",
 }
+
+
+def first_line(path: Path) -> str | None:
+    """The first line of a text file, or None when it cannot be read as UTF-8 (never raises)."""
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            return fh.readline()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def jsonl_keys(path: Path) -> set[str]:
+    """Keys of a JSONL file's first record (empty when it is not one): what format sniffing looks at."""
+    try:
+        first = json.loads(first_line(path) or "")
+    except ValueError:
+        return set()
+    return set(first) if isinstance(first, dict) else set()
 
 
 def detect(path: Path) -> str:

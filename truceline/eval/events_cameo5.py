@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from truceline.eval.events import jsonl_keys
 from truceline.eval.events_case import classification_metrics, provenance
 
 MODEL = "pentaclass"
@@ -18,12 +19,7 @@ MODEL = "pentaclass"
 
 def matches(path: Path) -> bool:
     """A JSONL file whose first record has ``text`` and a ``pentaclass`` key."""
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            first = json.loads(fh.readline())
-    except (OSError, ValueError, UnicodeDecodeError):
-        return False
-    return isinstance(first, dict) and "text" in first and "pentaclass" in first
+    return {"text", "pentaclass"} <= jsonl_keys(path)
 
 
 def read(path: Path) -> tuple[list[str], list[str], int]:

@@ -20,11 +20,9 @@ TEXT_COL, LABEL_COL = "EventSnippet", "SubType"
 
 def matches(path: Path) -> bool:
     """A tab-separated file whose header has ``EventSnippet`` and ``SubType``."""
-    try:
-        with Path(path).open(encoding="utf-8") as fh:
-            header = fh.readline().rstrip("\r\n").split("\t")
-    except (OSError, UnicodeDecodeError):
-        return False
+    from truceline.eval.events import first_line
+
+    header = (first_line(path) or "").rstrip("\r\n").split("\t")
     return TEXT_COL in header and LABEL_COL in header
 
 

@@ -21,6 +21,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from truceline.eval.events import jsonl_keys
 from truceline.eval.metrics import PRF, rounded
 from truceline.model import Actor, Evidence, Mention, make_span
 
@@ -29,12 +30,7 @@ ARTICLES = {"the", "a", "an"}
 
 def matches(path: Path) -> bool:
     """A JSONL file whose first record has ``text``, ``events`` and ``no_events``."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            first = json.loads(fh.readline())
-    except (OSError, ValueError):
-        return False
-    return isinstance(first, dict) and {"text", "events", "no_events"} <= first.keys()
+    return {"text", "events", "no_events"} <= jsonl_keys(path)
 
 
 def _words(s: str) -> tuple[str, ...]:

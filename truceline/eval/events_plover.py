@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from truceline.eval.events import jsonl_keys
 from truceline.eval.metrics import PRF, rounded
 
 LEGACY = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
@@ -26,12 +27,7 @@ TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"
 
 def matches(path: Path) -> bool:
     """A JSONL file whose first record has ``text``, ``event`` and ``source`` (PLOVER GSR)."""
-    try:
-        with path.open(encoding="utf-8") as fh:
-            first = json.loads(fh.readline())
-    except (OSError, ValueError):
-        return False
-    return isinstance(first, dict) and {"text", "event", "source"} <= first.keys()
+    return {"text", "event", "source"} <= jsonl_keys(path)
 
 
 def _gold_codes(actors, full: bool) -> set[str]:
