@@ -214,3 +214,16 @@ def test_title_before_a_provisional_person_named_twice_does_not_crash():
     _, mentions = link_actors("d", text, get_nlp()(text), date(2016, 1, 1))
     named = [m for m in mentions if "Jr." in m.evidence[0].span.text]
     assert len(named) == 2 and len({m.actor_id for m in named}) == 1
+
+
+def test_capital_as_the_object_of_an_accusation_is_its_government():
+    from datetime import date
+
+    from truceline.nlp.actors import link_actors
+    from truceline.nlp.runtime import get_nlp
+
+    text = "Yerevan accused Baku of shelling civilian areas, while officials visited Baku on Monday."
+    _, mentions = link_actors("d", text, get_nlp()(text), date(2020, 10, 1))
+    codes = {(m.evidence[0].span.start, m.code) for m in mentions if m.evidence[0].span.text == "Baku"}
+    assert (text.index("Baku"), "AZEGOV") in codes
+    assert all(code != "AZEGOV" for start, code in codes if start == text.rindex("Baku"))

@@ -83,6 +83,13 @@ def _iso(s: str | None) -> date | None:
 
 # --------------------------------------------------------------------------- the dictionary
 
+# Verbs whose direct object is someone who acts or is addressed, so a capital there is its government.
+AGENT_OBJECT_VERBS = frozenset({
+    "accuse", "blame", "urge", "warn", "criticize", "criticise", "condemn", "ask", "tell", "call", "meet",
+    "threaten", "pressure", "press", "praise", "thank", "invite", "persuade", "advise", "reassure", "notify",
+})
+
+
 @dataclass
 class Dictionary:
     actors: dict[str, dict] = field(default_factory=dict)
@@ -918,6 +925,9 @@ class _Linker:
         root = span.root
         subj = root.dep_ in SPEECH_SUBJ and root.head.pos_ in {"VERB", "AUX"}
         poss = root.dep_ == "poss"
+        # "accused Baku of ...", "urged Moscow to ...": the object of a verb whose object is an agent
+        addressee = root.dep_ in {"dobj", "dative"} and root.head.lemma_ in AGENT_OBJECT_VERBS
+        subj = subj or addressee
         c = code[:3]
         if kind in {"capital", "name"} and (subj or (kind == "capital" and poss)) and len(code) == 3:
             self.add(i, j, self.composed_actor(c, "GOV"), "metonymy", c + "GOV", "organization")
