@@ -38,7 +38,14 @@ EXTRA_CODES = {
 # in this project (the record of a peace process needs "agreement reached" as AGREE).
 OVERRIDES = {"0871": ("CONCEDE", "ceasefire", ["military"]), "057": ("AGREE", "", ["diplomatic"]),
              # imposing sanctions/embargo is a reduction of relations (PLOVER GSR codes it SANCTION)
-             "163": ("SANCTION", "restrict", ["economic"])}
+             "163": ("SANCTION", "restrict", ["economic"]),
+             # property destruction and abduction are coercion in this project (the 2018 PLOVER
+             # COERCE definition: "seize, destroy property, abduct"); physical violence stays ASSAULT
+             "1712": ("COERCE", "destroy", ["human_security"]), "181": ("COERCE", "abduct", []),
+             # occupying / seizing territory (codebook THREATEN/COERCE mode "territory")
+             "192": ("COERCE", "seize", ["military"]),
+             # air strikes: the codebook's "aerial" mode, not heavy weapons
+             "195": ("ASSAULT", "aerial", ["military"])}
 
 # Curated verbs: lemma -> CAMEO code (wins over CAMEO.2.0 defaults). "particle" is a prt/prep child.
 CURATED_VERBS: list[tuple[str, str | None, str]] = [
@@ -47,6 +54,9 @@ CURATED_VERBS: list[tuple[str, str | None, str]] = [
     ("meet", None, "040"), ("visit", None, "042"), ("host", None, "043"), ("negotiate", None, "046"),
     ("mediate", None, "045"), ("discuss", None, "040"), ("confer", None, "040"), ("consult", None, "040"),
     ("talk", None, "040"), ("phone", None, "041"), ("call", None, "041"),
+    # considering a proposal is consultation (CAMEO 040), not a decision
+    ("look", "at", "040"), ("mull", "over", "040"), ("mull", None, "040"), ("weigh", None, "040"),
+    ("consider", None, "040"),
     ("praise", None, "051"), ("welcome", None, "051"), ("support", None, "051"), ("endorse", None, "051"),
     ("back", None, "051"), ("defend", None, "052"), ("commend", None, "051"), ("forgive", None, "056"),
     ("apologize", None, "055"), ("apologise", None, "055"), ("recognize", None, "054"),
@@ -76,6 +86,7 @@ CURATED_VERBS: list[tuple[str, str | None, str]] = [
     ("arrest", None, "173"), ("detain", None, "173"), ("deport", None, "174"), ("seize", None, "171"),
     ("confiscate", None, "1711"), ("demolish", None, "1712"), ("occupy", None, "192"), ("capture", None, "192"),
     ("kidnap", None, "181"), ("abduct", None, "181"), ("torture", None, "1822"), ("beat", None, "182"),
+    ("beat", "up", "182"), ("bulldoze", None, "1712"), ("raze", None, "1712"),
     ("assassinate", None, "186"),
     ("attack", None, "190"), ("shell", None, "194"), ("bomb", None, "195"), ("fire", None, "190"),
     ("fire", "on", "190"), ("fire", "at", "190"), ("shoot", None, "193"), ("kill", None, "190"),

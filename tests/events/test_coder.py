@@ -152,3 +152,35 @@ def test_the_sides_resolve_to_conjoined_parties():
     ev = next(e for e in code_sentence(text) if "deliver" in e.evidence[0].note)
     assert {"ARM", "AZE"} <= codes(ev.source)
     assert ev.modality == "intended"
+
+
+def test_arrest_and_demolition_are_coerce_with_modes():
+    ev = primary("Police arrested dozens of opposition activists in the capital.")
+    assert ev.plover == "COERCE" and ev.mode == "arrest"
+    ev = primary("Army bulldozers demolished houses in the village on Sunday.")
+    assert ev.plover == "COERCE" and ev.mode == "destroy"
+
+
+def test_demand_pattern_does_not_retype_request():
+    ev = primary("Russia demanded that Turkey withdraw its troops from the region.")
+    assert ev.plover == "REQUEST"
+
+
+def test_assault_mode_from_weapon_words():
+    assert primary("Gunmen detonated a roadside bomb that killed three soldiers.").mode == "explosives"
+    assert primary("Armenian forces shelled the town with artillery on Monday.").mode == "heavy-weapons"
+
+
+def test_protest_mode():
+    ev = primary("Thousands of workers staged a general strike in Yerevan on Monday.")
+    assert ev.plover == "PROTEST" and ev.mode == "strike"
+
+
+def test_negated_intended_attack_is_a_commitment():
+    ev = primary("Armenia and Azerbaijan said they will not target civilian populations.")
+    assert ev.plover == "AGREE" and ev.modality == "intended"
+
+
+def test_weighing_a_proposal_is_consult():
+    ev = primary("Russia is weighing an Iranian proposal to end the conflict.")
+    assert ev.plover == "CONSULT" and ev.cameo == "040"

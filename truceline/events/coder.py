@@ -64,12 +64,62 @@ INTENT_CAMEO = {"AID": "033", "COOPERATE": "031", "RETREAT": "035", "CONSULT": "
                 "SANCTION": "131", "COERCE": "137", "ASSAULT": "138", "MOBILIZE": "138", "PROTEST": "133"}
 HARM_VERBS = {"deal", "respond", "retaliate", "punish", "destroy", "strike", "pay", "face", "crush", "answer",
               "suffer", "regret", "eliminate", "neutralize", "neutralise"}
+# Curated verbs whose own meaning fixes the event type (request, coercion, violence): a CAMEO
+# object pattern of their synonym block may refine the code but not change the PLOVER type.
+TYPE_FIXED = {"REQUEST", "COERCE", "ASSAULT", "ACCUSE", "PROTEST", "REJECT"}
+# PLOVER modes from trigger/argument words (NGEC structured codebook mode definitions), most
+# specific first; a cue overrides the CAMEO table's mode for that event type.
+MODE_CUES: dict[str, list[tuple[str, set[str]]]] = {
+    "ASSAULT": [("suicide-attack", {"suicide", "self-immolation"}),
+                ("unconventional", {"chemical", "biological", "nuclear", "nerve", "sarin", "anthrax"}),
+                ("massacre", {"massacre", "slaughter", "genocide"}),
+                ("cleansing", {"cleansing"}),
+                ("assassinate", {"assassinate", "assassination", "assassin"}),
+                ("torture", {"torture"}), ("sexual", {"rape", "sexual"}),
+                ("execute", {"execute", "execution"}),
+                ("crowd-control", {"tear", "teargas", "cannon", "baton", "truncheon", "rubber"}),
+                ("drone", {"drone", "uav", "predator", "reaper", "unmanned"}),
+                ("aerial", {"airstrike", "air", "aircraft", "warplane", "jet", "helicopter", "gunship", "bomber",
+                            "plane", "aerial"}),
+                ("explosives", {"bomb", "bombing", "explosive", "explosion", "mine", "minefield", "landmine", "ied",
+                                "grenade", "blast", "detonate", "booby"}),
+                ("heavy-weapons", {"artillery", "shell", "shelling", "mortar", "rocket", "tank", "howitzer", "missile",
+                                   "launcher", "armored", "armoured", "cannon", "bombard", "bombardment", "invasion",
+                                   "invade"}),
+                ("primitive", {"machete", "knife", "axe", "stone", "rock", "spear", "arrow", "club", "arson",
+                               "torch", "sword"}),
+                ("firearms", {"gun", "gunman", "gunmen", "gunfire", "rifle", "pistol", "shoot", "shot", "sniper",
+                              "machine-gun", "fire"}),
+                ("beat", {"beat", "beating", "punch", "kick"})],
+    "PROTEST": [("hunger", {"hunger"}), ("riot", {"riot", "rioter", "rioting"}),
+                ("strike", {"strike", "walkout", "stoppage"}), ("boycott", {"boycott"}),
+                ("obstruct", {"blockade", "barricade", "block", "sit-in", "occupy"}),
+                ("demo", {"demonstration", "demonstrate", "demonstrator", "rally", "march", "protest", "protester"})],
+    "COERCE": [("curfew", {"curfew", "emergency", "martial"}), ("censor", {"censor", "censorship", "publication",
+                                                                         "newspaper", "broadcast"}),
+               ("cyber", {"hack", "hacker", "cyber", "cyberattack"}),
+               ("arrest", {"arrest", "detain", "detention", "imprison", "jail"}),
+               ("deport", {"deport", "deportation", "expel"}),
+               ("destroy", {"demolish", "destroy", "bulldoze", "raze", "blow"}),
+               ("seize", {"seize", "confiscate", "raid", "search"})],
+    "MOBILIZE": [("police", {"police", "policeman", "gendarme"}), ("militia", {"militia", "militiaman"}),
+                 ("weapons", {"weapon", "missile", "test", "alert", "readiness"}),
+                 ("troops", {"troop", "soldier", "army", "force", "reservist", "unit"})],
+    "CONSULT": [("phone", {"phone", "telephone", "call", "videoconference"}), ("visit", {"visit", "trip", "tour"}),
+                ("third-party", {"host", "mediate", "mediation", "mediator"})],
+    "THREATEN": [("curfew", {"curfew"}), ("relations", {"relations", "ties", "negotiation", "talk", "talks"}),
+                 ("restrict", {"blockade", "boycott", "strike", "embargo"}), ("arrest", {"arrest", "detain"}),
+                 ("expel", {"expel"}), ("territory", {"occupy", "annex", "seize"}),
+                 ("violence", {"attack", "blow", "offensive", "strike", "war", "fight", "kill", "bomb", "invade",
+                               "retaliate", "destroy", "crush", "force"})],
+}
 SUBJ = {"nsubj", "csubj"}
 OBJ_DEPS = {"dobj", "dative", "obj", "attr", "oprd"}
 TARGET_PREPS = {"with", "against", "on", "at", "to", "into", "upon", "toward", "towards", "between", "of", "from"}
 NESTED = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos"}
 LOC_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 LOC_LABELS = {"GPE", "LOC", "FAC"}
+TIME_ENTS = {"DATE", "TIME"}  # "on Tuesday", "at dawn": never a target
 # Verbs whose CAMEO dictionary entries fire on light, aspectual or aim uses ("are involved in",
 # "can help solve", "becomes policy", "continues", "seeks an end to"): never triggers by themselves.
 NON_TRIGGER = {"involve", "help", "become", "go", "lead", "connect", "relate", "continue", "start", "begin",
@@ -116,6 +166,7 @@ class Lexicon:
     nouns: dict[str, str] = field(default_factory=dict)
     light: dict[str, dict[str, str]] = field(default_factory=dict)
     particles: dict[str, set[str]] = field(default_factory=dict)
+    curated: set[tuple[str, str | None]] = field(default_factory=set)  # hand-checked verb defaults
 
     def code(self, cameo: str | None) -> Code | None:
         """CAMEO -> PLOVER, falling back to the parent code ("0311" -> "031" -> "03")."""
@@ -143,6 +194,8 @@ def load_lexicon() -> Lexicon:
             if r["cameo"] and (k not in lex.verbs or not lex.verbs[k]):
                 lex.verbs[k] = r["cameo"]
             lex.verbs.setdefault(k, None)
+            if r.get("src") == "curated":
+                lex.curated.add(k)
             if r.get("block"):
                 lex.blocks.setdefault(k, []).append(r["block"])
             if r["particle"]:
@@ -232,6 +285,11 @@ def _pattern_code(tok, key: tuple[str, str | None], lex: Lexicon) -> str | None:
     return best
 
 
+def _plover(lex: Lexicon, cameo: str | None) -> str | None:
+    code = lex.code(cameo)
+    return code.plover if code else None
+
+
 def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
     """Every event trigger of one sentence (verbs, light verb + noun, nouns)."""
     out: list[Trigger] = []
@@ -260,7 +318,11 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         pattern = _pattern_code(tok, key, lex)
         if lemma in NON_TRIGGER and not pattern and not part:
             continue  # a light or aspectual verb, unless a CAMEO pattern gives it a meaning
-        cameo = pattern or lex.verbs.get(key) or (lex.verbs.get((lemma, None)) if part else None)
+        default = lex.verbs.get(key) or (lex.verbs.get((lemma, None)) if part else None)
+        if pattern and default and _plover(lex, default) in TYPE_FIXED and _plover(lex, pattern) != _plover(lex, default) \
+                and (key in lex.curated or (lemma, None) in lex.curated):
+            pattern = None  # "demanded that ...", "arrested in a sweep": a pattern refines, never retypes
+        cameo = pattern or default
         code = lex.code(cameo)
         if code is None or code.cameo.startswith("01"):
             continue
@@ -378,7 +440,7 @@ def verb_roles(tok) -> tuple[list, list]:
         elif c.dep_ in {"dobj", "dative", "obj"}:
             tgt += _phrase(c)
         elif c.dep_ in {"prep", "prt"} and c.lower_ in TARGET_PREPS:
-            tgt += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
+            tgt += [t for g in c.children if g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS for t in _phrase(g)]
     return src, tgt
 
 
@@ -488,6 +550,21 @@ def frame_of(trig: Trigger, triggers: dict[int, Trigger], bounds: tuple[int, int
     return f
 
 
+def mode_of(plover: str, trig: Trigger, default: str | None) -> str | None:
+    """The PLOVER mode of an event from the words of its trigger's clause (``MODE_CUES``)."""
+    cues = MODE_CUES.get(plover)
+    if not cues:
+        return default
+    head = _clause_head(trig.tok) if trig.noun else trig.tok
+    words = {t.lemma_.lower() for t in head.subtree} | {t.lower_ for t in head.subtree}
+    if trig.noun:
+        words |= {t.lemma_.lower() for t in trig.tok.subtree}
+    for mode, ws in cues:
+        if words & ws:
+            return mode
+    return default
+
+
 def apply_conventions(code: Code, f: Frame, lex: Lexicon) -> tuple[Code, str]:
     """PLOVER conventions for intended/negated actions; returns the code and the modality."""
     modality = f.modality
@@ -497,6 +574,9 @@ def apply_conventions(code: Code, f: Frame, lex: Lexicon) -> tuple[Code, str]:
         return lex.code("130") or code, "conditional"
     if f.intended and f.negated and code.plover in COOPERATIVE | {"AGREE", "CONCEDE"}:
         return lex.code("120") or code, "asserted"
+    if f.intended and f.negated and not f.conditional and code.plover in HOSTILE:
+        # "the sides will not target civilians": a commitment to refrain, not a warning
+        return lex.code("030") or code, "intended"
     if f.intended and code.plover in COOPERATIVE:
         code = lex.code(INTENT_CAMEO[code.plover]) or code
     elif (f.intended or f.conditional) and code.plover in HOSTILE:
@@ -597,25 +677,37 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
         src_t, tgt_t = noun_roles(trig.tok) if trig.noun else verb_roles(trig.tok)
         if code.cameo == "100" and f.obligation and f.claimant is not None:
             src_t, tgt_t = _phrase(f.claimant), src_t  # "X said Y must ...": X demands of Y
-        if not tgt_t and not trig.noun:
+        if not trig.noun and not actors.in_tokens(tgt_t):
             for c in trig.tok.children:  # "demanded that the US cancel ...", "offered to hand over to X"
+                found = []
                 if c.dep_ == "ccomp" and code.plover in SWALLOW | {"ACCUSE"}:
-                    tgt_t = [t for s in c.children if s.dep_ in SUBJ | {"nsubjpass"} for t in _phrase(s)]
+                    found = [t for s in c.children if s.dep_ in SUBJ | {"nsubjpass"} for t in _phrase(s)]
                 elif c.dep_ == "xcomp" and code.plover in SWALLOW:
-                    tgt_t = verb_roles(c)[1]
-                if tgt_t:
+                    found = verb_roles(c)[1]
+                if actors.in_tokens(found):
+                    tgt_t = found
                     break
         if trig.obj is not None:
             tgt_t += [t for p in trig.obj.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
                       for g in p.children if g.dep_ == "pobj" for t in _phrase(g)]
         if not src_t and f.accused:
             src_t = [t for a in f.accused for t in _phrase(a)]
+        if code.plover == "THREATEN" and f.intended and not f.conditional and trig.code.plover in HOSTILE \
+                and _side_tokens(src_t):
+            code = lex.code("030") or code  # "the sides will ...": a commitment between the parties
         src_t = [t for t in src_t if lo <= t.i < hi]  # never an actor from another paragraph
         tgt_t = [t for t in tgt_t if lo <= t.i < hi]
         side_roles = {role for role, toks in (("source", src_t), ("target", tgt_t)) if _side_tokens(toks)}
         reciprocal = "source" in side_roles and "target" in side_roles and any(
             t.lower_ == "each" for t in src_t) and any(t.lower_ == "other" for t in tgt_t)
         source, target = actors.in_tokens(src_t), actors.in_tokens(tgt_t)
+        if not target and code.plover in HOSTILE and not trig.noun:
+            # "rioted at a jail in northern Israel", "fired at targets in Jericho": the place attacked
+            places = [g for g in trig.tok.subtree if g.dep_ == "pobj" and g.head.lower_ == "in"
+                      and g.ent_type_ == "GPE" and lo <= g.i < hi and not any(n.dep_ in NESTED for n in g.ancestors
+                                                                              if n.i > trig.tok.i and n.i < g.i)]
+            src_keys = {(r.actor_id, r.code) for r in source}
+            target = [r for r in actors.in_tokens(places[:1]) if (r.actor_id, r.code) not in src_keys]
         claimant = actors.in_tokens(_phrase(f.claimant)) if f.claimant is not None else []
         if claimant and (not source or all(t.pos_ == "PRON" for t in src_t if not t.is_punct)):
             if not source:
@@ -629,7 +721,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
         if side_roles and sides is not None:
             sides[f"{doc_id}-e{start_n + len(events)}"] = [side_roles, reciprocal, sent.start_char]
         events.append(Event(
-            id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=code.mode, context=list(code.context),
+            id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=mode_of(code.plover, trig, code.mode), context=list(code.context),
             cameo=code.cameo, source=source, target=target, date=when, location=where,
             modality=modality if modality in _MODALITIES else "asserted",
             claimant=claimant[0] if claimant and modality in {"alleged", "denied"} else None,
