@@ -184,3 +184,32 @@ def test_negated_intended_attack_is_a_commitment():
 def test_weighing_a_proposal_is_consult():
     ev = primary("Russia is weighing an Iranian proposal to end the conflict.")
     assert ev.plover == "CONSULT" and ev.cameo == "040"
+
+
+def test_target_of_nested_xcomp_object():
+    ev = primary("The Macedonian army prepared to resume shelling Armenian positions.")
+    assert codes(ev.target) == {"ARM"}
+
+
+def test_threat_target_is_the_conditioned_party():
+    ev = primary("Azerbaijan threatened to resume the offensive unless Armenia withdrew its forces.")
+    assert ev.plover == "THREATEN" and codes(ev.target) == {"ARM"}
+
+
+def test_generic_actor_takes_country_of_its_phrase():
+    ev = primary("Azerbaijan demanded that the Armenian government withdraw its troops.")
+    assert codes(ev.target) == {"ARM"}
+    ev = primary("Egypt urged Europe to support the Palestinian Liberation Organization.")
+    assert codes(ev.target) == {"PSE"}  # the regional code of the same phrase is absorbed
+
+
+def test_reduced_passive_is_not_the_main_event():
+    for text in ("Ceasefires agreed to by warring sides were breached straightaway.",
+                 "Ceasefires agreed to by the warring sides were breached straightaway."):
+        events = code_sentence(text)
+        assert events[0].cameo == "196"
+        assert all(r.text != "Ceasefires" for e in events for r in e.source)
+
+
+def test_opinion_without_actor_is_no_event():
+    assert code_sentence("Anything goes becomes policy, including use of banned weapons.") == []

@@ -302,6 +302,8 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
             continue  # a frame, not an event
         if tok.text.isupper() and len(tok.text) > 2:
             continue  # "VISIT MY WEBSITE": page furniture, not news
+        if tok.dep_ == "amod" and tok.tag_ == "VBN":
+            continue  # "banned weapons", "disputed region": a participle used as an adjective
         if lemma in AIM_VERBS and any(_noun_lemma(o) in SITUATION_NOUNS for o in _object_nouns(tok)):
             continue  # "to end the conflict": an aim, not an act
         if lemma in lex.light:
@@ -415,7 +417,7 @@ def _subject(tok):
         for c in tok.children:
             if c.dep_ in SUBJ | {"nsubjpass"}:
                 return c
-        if tok.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and tok.head.i != tok.i:
+        if (tok.dep_ in {"xcomp", "conj", "advcl", "pcomp"} or _misparsed_main(tok)) and tok.head.i != tok.i:
             tok = tok.head
             if tok.pos_ == "ADP":
                 tok = tok.head
@@ -427,21 +429,70 @@ def _subject(tok):
     return None
 
 
+def _reduced_passive(tok) -> bool:
+    """A bare past participle with a "by" agent ("ceasefires agreed to by the sides"): a passive
+    modifier of the noun before it, however the parser attached it."""
+    return tok.tag_ in {"VBN", "VBD"} and not any(c.dep_ in {"aux", "auxpass"} for c in tok.children) and \
+        any(c.dep_ in {"agent", "prep"} and c.lower_ == "by" and
+            any(g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS for g in c.children) for c in tok.children)
+
+
+def _misparsed_main(tok) -> bool:
+    """A finite clause hung under a reduced passive ("ceasefires agreed to by the sides were
+    breached", parsed with "agreed" as root): the clause is the sentence's main predicate."""
+    return tok.dep_ in {"conj", "ccomp"} and tok.head.i != tok.i and _reduced_passive(tok.head) and \
+        any(c.dep_ in {"aux", "auxpass"} for c in tok.children) and not any(c.dep_ in SUBJ | {"nsubjpass"}
+                                                                          for c in tok.children)
+
+
 def verb_roles(tok) -> tuple[list, list]:
     """(source tokens, target tokens) for a verb trigger."""
     src, tgt = [], []
     subj = _subject(tok)
-    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
+    reduced = _reduced_passive(tok)
+    passive = reduced or any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children)
     if subj is not None:
-        (tgt if passive and subj.dep_ == "nsubjpass" else src).extend(_phrase(subj))
+        inherited = (tok.dep_ == "conj" or _misparsed_main(tok)) and subj.head.i != tok.i  # "X agreed ... and were breached": own voice
+        (tgt if passive and (subj.dep_ == "nsubjpass" or inherited or reduced) else src).extend(_phrase(subj))
     for c in tok.children:
-        if c.dep_ == "agent":
+        if c.dep_ == "agent" or (reduced and c.dep_ == "prep" and c.lower_ == "by"):
             src += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
         elif c.dep_ in {"dobj", "dative", "obj"}:
             tgt += _phrase(c)
         elif c.dep_ in {"prep", "prt"} and c.lower_ in TARGET_PREPS:
             tgt += [t for g in c.children if g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS for t in _phrase(g)]
     return src, tgt
+
+
+def _noun_objects(tok) -> list:
+    """Targets of an event noun: "attack on X", "talks with X", "sanctions against X"."""
+    return [t for p in tok.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS - {"of", "from"}
+            for g in p.children if g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS for t in _phrase(g)]
+
+
+def _nested_targets(tok, plover: str, noun: bool) -> list:
+    """Targets one construction down when the trigger has none of its own: the object of the
+    xcomp verb it governs ("threatened to launch an offensive against X", "agreed to send troops
+    to X") and the objects of its (or that verb's) noun object ("deliver blows to X")."""
+    out: list = []
+    heads = [tok]
+    if not noun:
+        heads += [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        heads += [g for h in heads[1:] for g in h.children if g.dep_ == "xcomp" and g.pos_ == "VERB"]
+    for h in heads:
+        if h is not tok:
+            out += verb_roles(h)[1]
+        for o in ([h] if noun and h is tok else [c for c in h.children if c.dep_ in {"dobj", "obj"}]):
+            out += _noun_objects(o)
+    return out
+
+
+def _condition_subjects(tok) -> list:
+    """Subjects of the if/unless clauses of a threat (or of the action it threatens): the party
+    whose conduct the threat is meant to change."""
+    heads = [tok] + [c for c in tok.children if c.dep_ == "xcomp"]
+    return [t for h in heads for c in h.children if _is_condition(c)
+            for s in c.children if s.dep_ in SUBJ for t in _phrase(s)]
 
 
 def noun_roles(tok) -> tuple[list, list]:
@@ -529,8 +580,8 @@ def frame_of(trig: Trigger, triggers: dict[int, Trigger], bounds: tuple[int, int
         lemma = t.lemma_.lower()
         if t.i in triggers and f.swallowed_by is None and triggers[t.i] is not trig:
             gov = triggers[t.i]
-            if gov.code.plover in SWALLOW:
-                f.swallowed_by = gov
+            if gov.code.plover in SWALLOW and not (steps == 1 and (dep == "conj" or _misparsed_main(prev))):
+                f.swallowed_by = gov  # a conjoined clause ("agreed ... and were breached") is its own event
             elif gov.code.plover == "ACCUSE" and f.claimant is None:
                 f.modality, f.claimant = "alleged", _subject(t)
                 f.accused = [c for c in t.children if c.dep_ in {"dobj", "obj"}]
@@ -604,10 +655,12 @@ def _rank(trig: Trigger, triggers: dict[int, Trigger]) -> tuple[int, int, int]:
     while t.head.i != t.i:
         if _is_condition(t):
             n += 1  # "if war starts": a condition, not the sentence's event
-        t = t.head
+        prev, t = t, t.head
         depth += 1
-        if t.i in triggers:
+        if t.i in triggers and not (not triggers[t.i].noun and _misparsed_main(prev)):
             n += 1
+    if not trig.noun and _reduced_passive(trig.tok):
+        n += 1  # "ceasefires agreed to by the sides were breached": the breach is the event
     return (n, depth + (1 if trig.noun else 0), trig.tok.i)
 
 
@@ -650,7 +703,7 @@ def _date(sent, timex, dct: date | None) -> str | None:
 
 
 def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: Actors, timex, ents_by_tok,
-                       start_n: int = 1, sides: dict | None = None) -> list[Event]:
+                       start_n: int = 1, sides: dict | None = None, explicit: set | None = None) -> list[Event]:
     """The events of one parsed sentence (or paragraph piece of one), primary first.
 
     ``sides`` collects, per event id, the roles filled by "the sides"/"each side ... the other",
@@ -669,6 +722,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
     when = _date(sent, timex, dct)
     where = _location(sent, ents_by_tok)
     events: list[Event] = []
+    kept_trigs: list[Trigger] = []
     for trig in trigs:
         f = frames[trig.tok.i]
         if f.swallowed_by is not None:
@@ -687,6 +741,12 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
                 if actors.in_tokens(found):
                     tgt_t = found
                     break
+        if not actors.in_tokens(tgt_t):
+            tgt_t = tgt_t + _nested_targets(trig.tok, code.plover, trig.noun)
+        if not actors.in_tokens(tgt_t):  # "hosted the Japanese leader, Hashimoto": the apposition names him
+            tgt_t = tgt_t + [t for a in tgt_t for c in a.children if c.dep_ == "appos" for t in _phrase(c)]
+        if code.plover == "THREATEN" and not actors.in_tokens(tgt_t):
+            tgt_t = tgt_t + _condition_subjects(trig.tok)  # "threatened to ... unless Baghdad accepted"
         if trig.obj is not None:
             tgt_t += [t for p in trig.obj.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
                       for g in p.children if g.dep_ == "pobj" for t in _phrase(g)]
@@ -708,6 +768,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
                                                                               if n.i > trig.tok.i and n.i < g.i)]
             src_keys = {(r.actor_id, r.code) for r in source}
             target = [r for r in actors.in_tokens(places[:1]) if (r.actor_id, r.code) not in src_keys]
+        source, target = _countried(source, sent, actors), _countried(target, sent, actors)
         claimant = actors.in_tokens(_phrase(f.claimant)) if f.claimant is not None else []
         if claimant and (not source or all(t.pos_ == "PRON" for t in src_t if not t.is_punct)):
             if not source:
@@ -720,6 +781,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
             target if code.plover in {"AGREE", "CONSULT", "COOPERATE"} else [])
         if side_roles and sides is not None:
             sides[f"{doc_id}-e{start_n + len(events)}"] = [side_roles, reciprocal, sent.start_char]
+        kept_trigs.append(trig)
         events.append(Event(
             id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=mode_of(code.plover, trig, code.mode), context=list(code.context),
             cameo=code.cameo, source=source, target=target, date=when, location=where,
@@ -728,10 +790,40 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
             negated=f.negated and not (code.cameo == "120" and f.intended),
             evidence=[Evidence(span=span, role="event", note=f"trigger: {trig.tok.text}")],
         ))
+    if explicit is not None:
+        explicit.update(id(ev) for ev, trig in zip(events, kept_trigs, strict=True)
+                        if _explicit_act(trig.tok, ev.plover, ev.modality))
     for ev in events:
         if ev.plover == "REQUEST" and ev.modality == "asserted":
             ev.modality = "requested"  # what was asked for has not happened
     return events
+
+
+GENERIC = {"GOV", "CVL", "LEG", "ELI", "MIL", "COP", "REB", "OPP", "JUD", "MED", "BUS", "LAB", "EDU", "REF",
+           "SPY", "UAF", "AGR", "REL", "HLH", "CRM", "MEA", "INT"}
+
+
+def _countried(refs: list[ActorRef], sent, actors: Actors) -> list[ActorRef]:
+    """A sector-only actor ("the government", "opposition leader") takes the country named in its
+    own noun phrase ("the Turkish government", "opposition groups in Zimbabwe"); a country actor of
+    the same phrase already listed absorbs it."""
+    out: list[ActorRef] = []
+    for ref in refs:
+        code = ref.code or ""
+        if code[:3] not in GENERIC:
+            out.append(ref)
+            continue
+        toks = [t for t in sent if any(s <= t.idx < e and r is ref for s, e, r in actors.items)]
+        head = toks[-1] if toks else None
+        while head is not None and head.dep_ in {"compound", "amod", "flat", "nmod"} and head.head.i != head.i:
+            head = head.head
+        country = next((r for r in actors.in_tokens(_phrase(head)) if _state(r) and _state(r) not in GENERIC), None) \
+            if head is not None else None
+        if country is None:
+            out.append(ref)
+        elif not any(r.code and r.code[:3] == _state(country) for r in refs):  # type: ignore[index]
+            out.append(ref.model_copy(update={"code": _state(country) + code[:3]}))
+    return out
 
 
 def _side_tokens(toks) -> list:
@@ -856,12 +948,31 @@ def code_events(doc_id: str, text: str, sdoc, dct: date | None, mentions: list[M
     paras = paragraphs(text)
     pieces = [piece for sent in sdoc.sents for piece in split_at_paragraphs(sent, paras)]
     sides: dict[str, list] = {}
+    explicit: set[int] = set()  # id() of actor-less events kept for an explicit act
     for piece in pieces:
-        evs = code_sentence_span(doc_id, text, piece, dct, index, timex, ents_by_tok, len(events) + 1, sides)
+        evs = code_sentence_span(doc_id, text, piece, dct, index, timex, ents_by_tok, len(events) + 1, sides,
+                                 explicit)
         events += evs
     if sides:
         events = _resolve_sides(doc_id, events, sides, sdoc, index, paras)
-    return events
+    kept = [ev for ev in events if _has_actor(ev) or id(ev) in explicit]
+    if len(kept) != len(events):
+        for n, ev in enumerate(kept, 1):
+            ev.id = f"{doc_id}-e{n}"
+    return kept
+
+
+def _has_actor(ev: Event) -> bool:
+    return bool(ev.source or ev.target or ev.claimant)
+
+
+def _explicit_act(tok, plover: str, modality: str) -> bool:
+    """A verb that reports a hostile or cooperative act as done ("were shelled", "clashed"):
+    an event even when no actor of it is named."""
+    verb = tok.head if tok.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"} else tok  # "fighting continued", "staged a strike"
+    return verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"} and \
+        modality in {"asserted", "alleged", "denied", "conditional"} and \
+        plover in HOSTILE | COOPERATIVE | {"AGREE", "CONCEDE", "THREATEN"}
 
 
 def split_at_paragraphs(sent, paras: list[tuple[int, int]]) -> list:
