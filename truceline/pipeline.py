@@ -78,7 +78,8 @@ def ingest(
             summary.errors.append(item.message)
             summary.skipped += 1
         else:
-            docs.setdefault(document_id(item.text), Doc(document_id(item.text), item))
+            doc_id = document_id(item.text)
+            docs.setdefault(doc_id, Doc(doc_id, item))
         progress("inputs", len(docs) + summary.skipped, None)
     summary.errors.extend(e.message for e in index.errors)
     return _run(engine, run_id, list(docs.values()), summary, progress, force=False)

@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 
 from truceline.model import BoilerplateCut
-from truceline.text import normalize_for_match
+from truceline.text import normalize_for_match, paragraphs
 
 PARAGRAPH_SEP = "\n\n"
 SHORT_WORDS = 30  # a repeated paragraph longer than this is content, not furniture
@@ -89,15 +89,11 @@ def _markers() -> dict:
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     """Blank-line separated blocks; a text with no blank lines at all is one line per block."""
-    pattern = r"(?:[^\n]*\S[^\n]*(?:\n|$))+" if re.search(r"\n[ \t]*\n", text) else r"[^\n]*\S[^\n]*"
-    out = []
-    for m in re.finditer(pattern, text):
-        block = m.group()
-        lead = len(block) - len(block.lstrip())
-        body = block.strip()
-        start = m.start() + lead
-        out.append(Paragraph(start, start + len(body), body))
-    return out
+    if re.search(r"\n[ \t]*\n", text):
+        spans = paragraphs(text)
+    else:
+        spans = [(m.start(), m.end()) for m in re.finditer(r"\S(?:[^\n]*\S)?", text)]
+    return [Paragraph(start, end, text[start:end]) for start, end in spans]
 
 
 def paragraph_keys(text: str) -> set[str]:

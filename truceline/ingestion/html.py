@@ -24,8 +24,9 @@ def page_text(html: str) -> str:
         root = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return ""
-    for el in root.iter(*_DROP):
-        el.drop_tree() if el.getparent() is not None else None
+    for el in list(root.iter(*_DROP)):  # a list: dropping while iterating would skip siblings
+        if el.getparent() is not None:
+            el.drop_tree()
     text = root.text_content()
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 

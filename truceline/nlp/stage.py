@@ -17,6 +17,7 @@ from datetime import date
 from truceline.batch import Batch, Doc, stage
 from truceline.model import Actor, Event, Mention, Place, Quote, Timex
 from truceline.nlp.runtime import BATCH_SIZE, get_nlp
+from truceline.text import paragraphs
 
 READ_LANGUAGES = {"en"}
 
@@ -92,12 +93,13 @@ def _link_speakers(reading: Reading, text: str, sdoc) -> None:
     """
     mentions = sorted((m for m in reading.mentions if m.actor_id), key=lambda m: m.evidence[0].span.start)
     persons = {a.id for a in reading.actors if a.type == "person"}
+    paras = paragraphs(text)  # once per document, not per pronoun
     for q in reading.quotes:
         if q.speaker is None or q.speaker_actor_id:
             continue
         s, e = q.speaker.start, q.speaker.end
         if q.speaker.text.lower() in PERSONAL_PRONOUNS:
-            antecedent = _subject_antecedent(mentions, persons, text, sdoc, s)
+            antecedent = _subject_antecedent(mentions, persons, paras, sdoc, s)
             if antecedent is not None:
                 q.speaker_actor_id, q.speaker_text = antecedent.actor_id, antecedent.evidence[0].span.text
                 continue
@@ -111,11 +113,8 @@ def _link_speakers(reading: Reading, text: str, sdoc) -> None:
                 q.speaker_actor_id = named[-1].actor_id
 
 
-def _subject_antecedent(mentions, persons: set[str], text: str, sdoc, pos: int):
+def _subject_antecedent(mentions, persons: set[str], paras: list[tuple[int, int]], sdoc, pos: int):
     """The last person mention before ``pos`` in this or the previous paragraph that is a clause subject."""
-    from truceline.text import paragraphs
-
-    paras = paragraphs(text)
     index = next((i for i, (a, b) in enumerate(paras) if a <= pos < b), 0)
     lo = paras[max(0, index - 1)][0] if paras else 0
     for m in reversed(mentions):

@@ -57,7 +57,7 @@ def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
         out[places].append({"id": p.id, "doc_id": doc_id, "name": p.name, "feature": p.feature, "country": p.country,
                             "lat": p.lat, "lon": p.lon, "geonames_id": p.geonames_id, "source": p.source,
                             "spans": _spans(p)})  # fmt: skip
-    for ev in getattr(reading, "events", []):
+    for ev in reading.events:
         start, end = _first(ev)
         out[events].append({
             "id": ev.id, "doc_id": doc_id, "plover": ev.plover, "mode": ev.mode, "context": ev.context,
