@@ -1,11 +1,16 @@
 """Score the event coder on the PETRARCH2 unit tests (``petr_unittest_fictional.jsonl``).
 
-The records use fictional actors (Arnor, Gondor, ...). They are resolved with an *extra*
-actor dictionary loaded for this scorer only, passed to the coder as ``actor_lookup``:
-``PETR.Validate.actors.txt`` (names -> codes; from openeventdata/petrarch2, MIT) and
-``PETR.Validate.agents.txt`` (agent phrases -> ``~SECTOR`` suffixes). The actors file is
-looked for next to the agents file, in the gold file's directory, or at
-``$TRUCELINE_PETR_ACTORS``. Never used for real documents.
+The records assume PETRARCH2's *validation dictionaries* (openeventdata/petrarch2, MIT):
+``PETR.Validate.verbs.txt``, ``PETR.Validate.actors.txt`` and ``PETR.Validate.agents.txt``.
+When the verbs file is found, the records are coded by the PETRARCH dictionary coder
+(:mod:`truceline.events.petrdict`) with those dictionaries, which is what the unit tests
+exercise. The dictionaries are looked for as one set: beside the gold file, then in
+``$TRUCELINE_PETR_DICTS`` (a directory), then in the repository's
+``eval-data/petrarch2-validation/``; the agents file also in ``reference/petrarch2-dictionaries``
+next to the gold tree. Without a verbs file the project's own coder runs, with the fictional
+actors passed as ``actor_lookup``. No discard list is used: the validation set has none (the
+Phoenix one drops years and sports words the unit tests code). The validation dictionaries
+are never used for real documents.
 
 ``triple_exact_match``: the share of records whose predicted set of (source, target, CAMEO)
 triples equals the gold set (a ``no_events`` record needs an empty prediction). Triples are
@@ -95,12 +100,45 @@ def parse_agents(text: str) -> dict[tuple[str, ...], str]:
     return out
 
 
+REPO_DICTS = Path(__file__).resolve().parents[2] / "eval-data" / "petrarch2-validation"
+VERBS, ACTORS, AGENTS = "PETR.Validate.verbs.txt", "PETR.Validate.actors.txt", "PETR.Validate.agents.txt"
+
+
+def _reference(base: Path) -> Path:
+    return base.parent.parent / "reference" / "petrarch2-dictionaries"
+
+
 def _find(base: Path, name: str) -> Path | None:
-    candidates = [base / name, base.parent.parent / "reference" / "petrarch2-dictionaries" / name]
+    candidates = [base / name, _reference(base) / name]
     env = os.environ.get("TRUCELINE_PETR_ACTORS")
     if env and name.endswith("actors.txt"):
         candidates.insert(0, Path(env))
     return next((c for c in candidates if c.is_file()), None)
+
+
+def dictionary_dir(base: Path) -> Path | None:
+    """The directory holding the validation verbs file: beside the gold, $TRUCELINE_PETR_DICTS, eval-data/."""
+    if (base / ACTORS).is_file() and not (base / VERBS).is_file():
+        return None  # the gold brings its own actors and no verbs: not the validation set
+    env = os.environ.get("TRUCELINE_PETR_DICTS")
+    for d in [base, Path(env) if env else None, REPO_DICTS]:
+        if d is not None and (d / VERBS).is_file():
+            return d
+    return None
+
+
+def load_petr_coder(gold: Path):
+    """A :class:`PetrarchCoder` with the validation dictionaries, or None without a verbs file."""
+    from truceline.events.petrdict import PetrarchCoder
+
+    d = dictionary_dir(gold.parent)
+    if d is None:
+        return None
+    actors = d / ACTORS if (d / ACTORS).is_file() else _find(gold.parent, ACTORS)
+    if actors is None:
+        return None
+    agents = d / AGENTS if (d / AGENTS).is_file() else _find(gold.parent, AGENTS)
+    return PetrarchCoder.from_files(d / VERBS, actors, agents)
 
 
 class ValidationLookup:
@@ -188,17 +226,24 @@ def triples(events) -> set[tuple[str, str, str]]:
             if s.code and t.code and e.cameo}
 
 
-def score(path: Path, lookup: ValidationLookup | None = None) -> dict:
+def predict(path: Path, lookup: ValidationLookup | None = None) -> tuple[list[dict], list, str]:
+    """(records, predicted events per record, coder name)."""
     from truceline.events.coder import code_sentences
 
     records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-    lookup = lookup or load_lookup(path)
     items = []
     for r in records:
         d = r.get("date")
         when = date(int(d[:4]), int(d[4:6]), int(d[6:8])) if d and len(d) == 8 and d.isdigit() else None
         items.append((r["text"], when))
-    predicted = code_sentences(items, actor_lookup=lookup)
+    petr = None if lookup is not None else load_petr_coder(path)
+    if petr is not None:
+        return records, petr.code_sentences(items), "petrdict"
+    return records, code_sentences(items, actor_lookup=lookup or load_lookup(path)), "coder"
+
+
+def score(path: Path, lookup: ValidationLookup | None = None) -> dict:
+    records, predicted, coder = predict(path, lookup)
     exact, dyads, prf = 0, 0, PRF(0, 0, 0)
     for r, evs in zip(records, predicted, strict=True):
         pred = triples(evs)
@@ -206,8 +251,13 @@ def score(path: Path, lookup: ValidationLookup | None = None) -> dict:
         exact += pred == gold
         dyads += {p[:2] for p in pred} == {g[:2] for g in gold}
         prf = prf + PRF(len(pred & gold), len(pred), len(gold))
-    missing = [] if lookup.actors else ["PETR.Validate.actors.txt not found beside the gold or in reference/ "
-                                        "(set TRUCELINE_PETR_ACTORS); fictional actors are unresolved"]
-    return rounded({"warnings": missing, "n": len(records), "triple_exact_match": exact / len(records) if records else 0.0,
+    missing = []
+    if coder == "coder":
+        missing.append("PETR.Validate.verbs.txt not found (eval-data/petrarch2-validation/ or $TRUCELINE_PETR_DICTS): "
+                       "scored with the project's own coder, not the validation dictionaries")
+        if not (lookup or load_lookup(path)).actors:
+            missing.append("PETR.Validate.actors.txt not found beside the gold or in reference/ "
+                           "(set TRUCELINE_PETR_ACTORS); fictional actors are unresolved")
+    return rounded({"warnings": missing, "coder": coder, "n": len(records), "triple_exact_match": exact / len(records) if records else 0.0,
                     "dyad_exact_match": dyads / len(records) if records else 0.0,
                     "triple_precision": prf.precision, "triple_recall": prf.recall, "triple_f1": prf.f1})
