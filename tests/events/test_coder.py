@@ -42,6 +42,12 @@ def test_called_for_ceasefire_is_request():
     assert all(e.plover != "CONCEDE" for e in code_sentence("The United Nations called for a ceasefire."))
 
 
+def test_accused_party_is_the_alleged_attacker():
+    events = code_sentence("Ethiopia accused Eritrea of shelling its border towns.")
+    shelling = next(e for e in events if e.plover == "ASSAULT")
+    assert codes(shelling.source) == {"ERI"} and codes(shelling.target) == {"ETH"}
+
+
 def test_accusation_of_shelling():
     events = code_sentence("Azerbaijan accused Armenia of shelling Ganja.")
     ev = events[0]
@@ -213,3 +219,95 @@ def test_reduced_passive_is_not_the_main_event():
 
 def test_opinion_without_actor_is_no_event():
     assert code_sentence("Anything goes becomes policy, including use of banned weapons.") == []
+
+
+# ----------------------------------------------------------------------------- targets
+
+def test_target_of_event_noun_nested_in_the_threatened_action():
+    ev = primary("Iraq threatened to launch an offensive in its war with Iran.")
+    assert ev.plover == "THREATEN" and codes(ev.target) == {"IRN"}
+    ev = primary("Britain mobilized army reservists for a possible war against Iraq.")
+    assert ev.plover == "MOBILIZE" and codes(ev.target) == {"IRQ"}
+
+
+def test_trailing_clause_is_not_the_object_of_a_threat():
+    ev = primary("The militia has threatened to deliver heavy blows to Kenya and Uganda, a Somali weekly reports.")
+    assert ev.plover == "THREATEN" and codes(ev.target) == {"KEN", "UGA"}
+
+
+def test_threat_target_from_a_condition_hung_lower_down():
+    ev = primary("China threatened to suspend talks to cut tariffs if Japan goes ahead with the new duties.")
+    assert ev.plover == "THREATEN" and "JPN" in codes(ev.target)
+
+
+def test_sector_only_target_takes_the_country_of_the_source():
+    ev = primary("Opposition parties in Kenya demanded that President Moi dissolve parliament.")
+    assert ev.plover == "REQUEST" and codes(ev.target) == {"KEN"}
+
+
+def test_town_attacked_is_its_country_target_but_not_the_attackers_own():
+    ev = primary("Russian jets bombed Aleppo on Monday.")
+    assert ev.plover == "ASSAULT" and codes(ev.target) == {"SYR"}
+    ev = primary("Syrian jets bombed Aleppo on Monday.")
+    assert "SYR" not in codes(ev.target)
+
+
+def test_protest_target_from_its_purpose_clause():
+    ev = primary("Farmers in Kenya began a hunger strike to demand the resignation of President Moi.")
+    assert ev.plover == "PROTEST" and codes(ev.target) == {"KEN"}
+
+
+def test_demanded_act_by_someone_makes_them_the_target():
+    ev = primary("Lithuania's parliament demanded an apology by Moscow for the deportations.")
+    assert ev.plover == "REQUEST" and codes(ev.target) == {"RUS"}
+
+
+# ----------------------------------------------------------------------------- not events
+
+def test_opinion_about_what_actors_are_like_is_no_event():
+    assert code_sentence("Both wings of the ruling party in Washington abhor compromise and stability.") == []
+
+
+def test_state_of_affairs_in_present_passive_is_no_event():
+    assert code_sentence("Georgia is connected with Russia and Armenia by a shared history.") == []
+    assert code_sentence("The region is internationally recognized as part of Moldova.") == []
+
+
+def test_failed_efforts_are_no_rejection():
+    assert all(e.plover != "REJECT" for e in code_sentence("Efforts by France and Germany to end the war failed."))
+
+
+def test_aims_are_no_events():
+    assert all(e.plover not in {"AGREE", "ASSAULT", "SANCTION"} for e in
+               code_sentence("Work to get both governments to agree continues."))
+    assert all(e.plover not in {"ASSAULT", "SANCTION"} for e in
+               code_sentence("The two envoys are involved in trying to halt fighting."))
+
+
+def test_actorless_participle_and_modal_are_no_events():
+    assert code_sentence("Defenseless civilians caught in the crossfire.") == []
+    assert code_sentence("It is our conviction that the dispute should have been resolved by peaceful means.") == []
+
+
+def test_exchange_of_fire_is_fighting():
+    ev = primary("A heavy exchange of fire between Sudan and Chad continued on Tuesday.")
+    assert ev.plover == "ASSAULT"
+
+
+def test_clashes_started_is_an_assault():
+    ev = primary("The clashes between Sudanese and Chadian troops started again on Sunday.")
+    assert ev.plover == "ASSAULT"
+
+
+def test_warring_sides_are_the_belligerents_not_the_last_pair_named():
+    text = ("Ethiopia accused Eritrea of shelling its border towns.\n\n"
+            "Eritrea accused Ethiopia of attacking its positions.\n\n"
+            "The mediators, Norway and Canada, are far away from the region.\n\n"
+            "The warring sides agreed to a truce on Monday.")
+    truce = next(e for e in code_sentence(text) if "truce" in e.evidence[0].span.text)
+    assert truce.plover == "CONCEDE" and codes(truce.source) == {"ETH", "ERI"}
+
+
+def test_named_party_is_not_the_sides():
+    events = code_sentence("Armenia and Azerbaijan signed a deal.\n\nThe US war party wants conflict with Iran.")
+    assert all(codes(e.source) != {"ARM", "AZE"} for e in events if "war party" in e.evidence[0].span.text)

@@ -52,6 +52,7 @@ OBLIGATION_AUX = {"must", "should"}  # "X said Y must ...": a demand by X on Y
 NOUN_NEEDS = {"statement": {"joint"}, "declaration": {"joint"}}
 NOUN_WITH = {("strike", "hunger"): "142", ("strike", "air"): "195", ("strike", "missile"): "195",
              ("strike", "drone"): "195", ("strike", "general"): "143"}
+NOUN_OF = {"exchange": ({"fire", "gunfire", "shelling", "artillery", "blow", "strike"}, "190")}
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 HYPO_AUX = {"could", "might", "may", "can"}
 CONDITION_MARKS = {"if", "unless", "should"}
@@ -145,6 +146,9 @@ BREACH_VERBS = {"collapse", "fail", "break", "unravel", "crumble"}
 # "the sides", "both sides", "the other (side)", "the parties", "the warring sides".
 SIDE_NOUNS = {"side", "sides", "party", "parties"}
 SIDE_MODS = {"the", "both", "each", "two", "warring", "either", "other", "opposing"}
+WARRING = {"warring", "opposing", "belligerent", "conflicting", "fighting"}  # "the warring sides": the belligerents
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "we", "us", "our", "i", "me",
+            "my", "you", "your"}
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,9 @@ def noun_code(tok, lex: Lexicon, fixed: dict[str, str] | None = None) -> str | N
     cameo = next((NOUN_WITH[(lemma, m)] for m in mods if (lemma, m) in NOUN_WITH), lex.nouns.get(lemma))
     if lemma in NOUN_NEEDS and not mods & NOUN_NEEDS[lemma]:
         return None
+    if lemma in NOUN_OF and any(g.lemma_.lower() in NOUN_OF[lemma][0] for p in tok.children
+                                if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"):
+        return NOUN_OF[lemma][1]  # "an exchange of fire" is fighting, not a prisoner exchange
     return cameo
 
 
@@ -304,8 +311,25 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
             continue  # "VISIT MY WEBSITE": page furniture, not news
         if tok.dep_ == "amod" and tok.tag_ == "VBN":
             continue  # "banned weapons", "disputed region": a participle used as an adjective
-        if lemma in AIM_VERBS and any(_noun_lemma(o) in SITUATION_NOUNS for o in _object_nouns(tok)):
-            continue  # "to end the conflict": an aim, not an act
+        if lemma in AIM_VERBS and (any(_noun_lemma(o) in SITUATION_NOUNS for o in _object_nouns(tok)) or any(
+                c.dep_ in {"dobj", "obj", "xcomp"} and c.pos_ == "VERB" and c.lemma_.lower() in SITUATION_VERBS
+                for c in tok.children)):
+            continue  # "to end the conflict", "trying to halt fighting": an aim, not an act
+        if lemma in SITUATION_VERBS and tok.dep_ in {"dobj", "obj", "xcomp", "pcomp"} and \
+                tok.head.lemma_.lower() in AIM_VERBS:
+            continue  # the fighting someone wants halted is not reported as happening here
+        if tok.dep_ in {"prep", "mark"}:
+            continue  # "Given that ...": a participle used as a conjunction
+        if _stative_passive(tok):
+            continue  # "Russia is connected with ...", "Karabakh is recognized as ...": a state, not an act
+        if lemma in BREACH_VERBS and any(c.dep_ in SUBJ and c.pos_ == "NOUN" and not noun_code(c, lex)
+                                         for c in tok.children):
+            continue  # "efforts by X to end the conflict failed": no agreement broken, nobody acting
+        if lemma in NON_TRIGGER and any(c.dep_ in SUBJ | {"nsubjpass"} and c.pos_ == "NOUN" and noun_code(c, lex)
+                                        for c in tok.children):
+            continue  # "the clashes started again": the noun carries the event
+        if _aim_clause(tok):
+            continue  # "work to get both sides to agree", "the threat of groups to engage": an aim
         if lemma in lex.light:
             fixed = lex.light[lemma]
             hit = next(((o, noun_code(o, lex, fixed)) for o in _object_nouns(tok) if noun_code(o, lex, fixed)), None)
@@ -340,7 +364,8 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         if tok.dep_ == "compound" and tok.head.i in used_nouns:
             continue
         lemma = _noun_lemma(tok)
-        subject_of = tok.head if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.pos_ == "VERB" else None
+        subject_of = tok.head if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.pos_ == "VERB" \
+            and not _stative_passive(tok.head) else None  # not "the plan is aimed at ..."
         if lemma in BARE_NOUNS and subject_of is None and not (lemma in OWNED_OK and _owned(tok)):
             continue  # a mere mention ("the Nagorno-Karabakh conflict")
         if tok.dep_ == "compound":
@@ -352,6 +377,42 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         if code:
             out.append(Trigger(tok, code, noun=True))
     return out
+
+
+# Verbs naming the situation an aim verb would end ("to halt fighting").
+SITUATION_VERBS = {"fight", "clash", "shell", "battle", "attack"}
+PRESENT = {"VBZ", "VBP"}
+
+
+def _aim_clause(tok) -> bool:
+    """A verb inside an infinitive that modifies a noun ("efforts to halt ...", "work to get both
+    sides to agree", "the worst to plague the region"): what is aimed at or characterised, not done."""
+    t, steps = tok, 0
+    while t.head.i != t.i and steps < 4:
+        if t.dep_ == "acl" and t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) \
+                and t.head.pos_ in {"NOUN", "ADJ", "PRON"}:
+            return True
+        if t.dep_ not in {"xcomp", "ccomp", "conj"}:
+            return False
+        t, steps = t.head, steps + 1
+    return False
+
+
+def _stative_passive(tok) -> bool:
+    """A present-tense passive with no agent ("is connected with", "is recognized as", "are
+    disconnected from", "is aimed at"): it describes a state of affairs, not something done. Hostile
+    verbs are left to the coder ("Ganja is shelled daily" still reports attacks)."""
+    if tok.tag_ != "VBN" or any(c.dep_ == "agent" and any(g.ent_type_ for g in c.subtree) for c in tok.children):
+        return False
+    aux = [c for c in tok.children if c.dep_ in {"auxpass", "aux"}]
+    if not any(c.dep_ == "auxpass" and c.tag_ in PRESENT for c in aux) or any(c.tag_ == "MD" for c in aux):
+        return False
+    return tok.lemma_.lower() not in HOSTILE_LEMMAS | COMMIT_LEMMAS
+
+
+COMMIT_LEMMAS = {"commit", "oblige", "obligate", "bind", "pledge", "authorize", "authorise", "ban", "forbid", "prohibit"}
+HOSTILE_LEMMAS = {"shell", "attack", "bomb", "kill", "fire", "strike", "target", "hit", "shoot", "arrest",
+                  "detain", "occupy", "invade", "besiege", "threaten", "accuse", "violate", "breach"}
 
 
 def _owned(tok) -> bool:
@@ -382,6 +443,8 @@ class Actors:
             code = m.code or (a.code if a else None)
             if not code and not m.actor_id:
                 continue
+            if not code and _event_word(span.text):
+                continue  # "Ceasefires agreed to by ...": an unknown "actor" that names an event
             self.items.append((span.start, span.end, ActorRef(text=span.text, code=code, actor_id=m.actor_id)))
         self.items.sort(key=lambda x: (x[0], x[1]))
 
@@ -398,6 +461,15 @@ class Actors:
                     seen.add(k)
                     out.append(ref)
         return out
+
+
+def _event_word(text: str) -> bool:
+    """A one-word text that is an event noun of the lexicon ("Ceasefires", "Talks")."""
+    w = text.lower().strip()
+    if " " in w:
+        return False
+    lex = load_lexicon()
+    return any(x in lex.nouns or x in BARE_NOUNS for x in (w, w[:-1] if w.endswith("s") else w))
 
 
 def _phrase(tok) -> list:
@@ -454,10 +526,13 @@ def verb_roles(tok) -> tuple[list, list]:
     if subj is not None:
         inherited = (tok.dep_ == "conj" or _misparsed_main(tok)) and subj.head.i != tok.i  # "X agreed ... and were breached": own voice
         (tgt if passive and (subj.dep_ == "nsubjpass" or inherited or reduced) else src).extend(_phrase(subj))
+    xcomp = next((c.i for c in tok.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}), None)
     for c in tok.children:
         if c.dep_ == "agent" or (reduced and c.dep_ == "prep" and c.lower_ == "by"):
             src += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
         elif c.dep_ in {"dobj", "dative", "obj"}:
+            if xcomp is not None and c.i > xcomp:
+                continue  # "threatened to deliver blows to X, a weekly reports": a trailing clause misattached
             tgt += _phrase(c)
         elif c.dep_ in {"prep", "prt"} and c.lower_ in TARGET_PREPS:
             tgt += [t for g in c.children if g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS for t in _phrase(g)]
@@ -487,12 +562,80 @@ def _nested_targets(tok, plover: str, noun: bool) -> list:
     return out
 
 
+# Prepositions that name the other party of an event noun: "war with X", "war against X", "truce with X".
+PARTY_PREPS = {"with", "against", "on", "upon", "to", "toward", "towards", "between", "into"}
+
+
+def _event_noun(tok, lex: Lexicon) -> bool:
+    lemma = _noun_lemma(tok)
+    return tok.pos_ == "NOUN" and (lemma in lex.nouns or lemma in BARE_NOUNS or lemma in SITUATION_NOUNS)
+
+
+def _deep_targets(tok, lex: Lexicon, noun: bool, depth: int = 3) -> list:
+    """The other party of an event noun a few phrases down from the trigger, when nearer
+    constructions name none: "mobilized reservists for a possible war against X", "threatened to
+    launch an offensive in its war with X", "demanded a truce with X". Only event/situation nouns
+    pass their party on, and the walk never enters a clause with a subject of its own."""
+    out: list = []
+    frontier = [tok]
+    if not noun:
+        frontier += [c for c in tok.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+    seen = {t.i for t in frontier}
+    for _ in range(depth):
+        nxt = []
+        for h in frontier:
+            kids = [c for c in h.children if c.dep_ in {"dobj", "obj"} and c.pos_ == "NOUN"]
+            kids += [g for c in h.children if c.dep_ == "prep" for g in c.children
+                     if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+            for k in kids:
+                if k.i in seen:
+                    continue
+                seen.add(k.i)
+                nxt.append(k)
+                if _event_noun(k, lex):
+                    out += [t for p in k.children if p.dep_ == "prep" and p.lower_ in PARTY_PREPS
+                            for g in p.children if g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS
+                            for t in _phrase(g)]
+        frontier = nxt
+    return out
+
+
 def _condition_subjects(tok) -> list:
     """Subjects of the if/unless clauses of a threat (or of the action it threatens): the party
     whose conduct the threat is meant to change."""
     heads = [tok] + [c for c in tok.children if c.dep_ == "xcomp"]
-    return [t for h in heads for c in h.children if _is_condition(c)
+    found = [t for h in heads for c in h.children if _is_condition(c)
+             for s in c.children if s.dep_ in SUBJ for t in _phrase(s)]
+    if found:
+        return found
+    # "threatened to stop negotiations to reduce arms if X goes ahead": the condition hung lower down
+    return [t for h in heads[1:] for c in h.subtree if _is_condition(c) and c is not h
+            and not any(a.dep_ in {"ccomp", "relcl", "parataxis"} for a in c.ancestors if a.i != h.i and h in a.ancestors)
             for s in c.children if s.dep_ in SUBJ for t in _phrase(s)]
+
+
+def _purpose_targets(trig: Trigger) -> list:
+    """Targets of the purpose clause of a protest ("staged demonstrations to demand reforms by X",
+    "blocked roads to press their demands from X"): whom the protest is aimed at."""
+    head = _clause_head(trig.tok) if trig.noun else trig.tok
+    for c in head.subtree:
+        if c.dep_ in {"advcl", "relcl", "acl"} and c.pos_ == "VERB" and \
+                any(a.lower_ == "to" for a in c.children if a.dep_ == "aux") \
+                and not any(a.dep_ in {"ccomp", "relcl", "parataxis"} for a in c.ancestors
+                            if a.i != head.i and head in a.ancestors):
+            return verb_roles(c)[1] + [t for p in c.children if p.dep_ == "prep" and p.lower_ == "by"
+                                       for g in p.children if g.dep_ == "pobj" for t in _phrase(g)]
+    return []
+
+
+def _demanded_agents(tok) -> list:
+    """"demanded an admission by Moscow", "demanded reforms by X's government": in the active voice
+    a "by" phrase of the demand (or of what is demanded) names who is to act, the demand's target."""
+    if any(c.dep_ in {"nsubjpass", "auxpass", "agent"} for c in tok.children):
+        return []
+    heads = [tok] + [c for c in tok.children if c.dep_ in {"dobj", "obj"}]
+    return [t for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ == "by"
+            for g in p.children if g.dep_ == "pobj" and g.ent_type_ not in TIME_ENTS for t in _phrase(g)]
 
 
 def noun_roles(tok) -> tuple[list, list]:
@@ -505,11 +648,15 @@ def noun_roles(tok) -> tuple[list, list]:
             tgt += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
         elif c.dep_ == "prep" and c.lower_ == "by":
             src += [t for g in c.children if g.dep_ == "pobj" for t in _phrase(g)]
-    if not src and tok.dep_ in OBJ_DEPS | {"pobj"}:
+    if tok.dep_ == "nsubjpass" and tok.head.pos_ == "VERB":  # "the proposal was made by X": X proposed
+        src += [t for c in tok.head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+                for t in _phrase(g)]
+    named = any(t.ent_type_ or t.pos_ in {"PROPN", "PRON"} for t in src)  # not "mass demonstrations"
+    if not named and tok.dep_ in OBJ_DEPS | {"pobj"}:
         gov = tok.head.head if tok.dep_ == "pobj" else tok.head
         if gov.pos_ == "VERB":  # "X launched an attack on Y": X is the attacker
             s, _ = verb_roles(gov)
-            src = s
+            src = s or src
     return src, tgt
 
 
@@ -540,6 +687,15 @@ def _clause_head(tok):
     while t.pos_ not in {"VERB", "AUX", "ADJ"} and t.head.i != t.i:
         t = t.head
     return t
+
+
+# Marks of adverbial clauses that tell when or why, not what was agreed or asked:
+# "agreed on since Azeris attacked ..." reports the attack as its own event.
+BACKGROUND_MARKS = {"since", "after", "before", "when", "while", "as", "until", "because", "although", "though"}
+
+
+def _background_clause(tok, dep: str) -> bool:
+    return dep == "advcl" and any(m.dep_ == "mark" and m.lower_ in BACKGROUND_MARKS for m in tok.children)
 
 
 def frame_of(trig: Trigger, triggers: dict[int, Trigger], bounds: tuple[int, int] | None = None) -> Frame:
@@ -580,7 +736,8 @@ def frame_of(trig: Trigger, triggers: dict[int, Trigger], bounds: tuple[int, int
         lemma = t.lemma_.lower()
         if t.i in triggers and f.swallowed_by is None and triggers[t.i] is not trig:
             gov = triggers[t.i]
-            if gov.code.plover in SWALLOW and not (steps == 1 and (dep == "conj" or _misparsed_main(prev))):
+            if gov.code.plover in SWALLOW and not (steps == 1 and (dep == "conj" or _misparsed_main(prev))) \
+                    and not _background_clause(prev, dep):
                 f.swallowed_by = gov  # a conjoined clause ("agreed ... and were breached") is its own event
             elif gov.code.plover == "ACCUSE" and f.claimant is None:
                 f.modality, f.claimant = "alleged", _subject(t)
@@ -645,12 +802,33 @@ def apply_conventions(code: Code, f: Frame, lex: Lexicon) -> tuple[Code, str]:
 # ----------------------------------------------------------------------------- sentences
 
 
+def _characterisation(tok, sent) -> bool:
+    """A simple-present verb with an abstract object and nobody it is done to ("they abhor world
+    peace", "Turkey supports the policy"): a description of attitudes, not a reported act. Headlines
+    (no closing punctuation) use the present for past acts and are left alone."""
+    if tok.tag_ not in PRESENT or any(c.dep_ in {"aux", "auxpass"} for c in tok.children):
+        return False
+    last = next((t for t in reversed(list(sent)) if not t.is_space and t.text not in {'"', "\u201d", "'", "\u2019", ")"}),
+                None)
+    if last is None or last.text not in {".", "!", "?"}:
+        return False
+    if any(c.dep_ == "prep" and any(g.ent_type_ for g in c.subtree) for c in tok.children):
+        return False  # "return to Geneva": a movement somewhere is an act
+    objs = [c for c in tok.children if c.dep_ in {"dobj", "obj", "attr"}]
+    return bool(objs) and all(0 < o.i - tok.i <= 4 for o in objs) and all(o.pos_ == "NOUN" and not any(g.ent_type_ in {"GPE", "NORP", "ORG", "PERSON", "FAC"}
+                                                          for g in o.subtree) for o in objs)
+
+
 def _is_condition(tok) -> bool:
     return tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in tok.children)
 
 
 def _rank(trig: Trigger, triggers: dict[int, Trigger]) -> tuple[int, int, int]:
     """Fewer dominating triggers first, then shallower, then earlier."""
+    # "staged demonstrations to demand reforms": the verb that carries a noun trigger as its object
+    # dominates its own clauses like a verb trigger would
+    carriers = {tr.tok.head.i for tr in triggers.values() if tr.noun and tr.tok.dep_ in {"dobj", "obj"}
+                and tr.tok.head.i not in triggers}
     n, depth, t = 0, 0, trig.tok
     while t.head.i != t.i:
         if _is_condition(t):
@@ -658,6 +836,8 @@ def _rank(trig: Trigger, triggers: dict[int, Trigger]) -> tuple[int, int, int]:
         prev, t = t, t.head
         depth += 1
         if t.i in triggers and not (not triggers[t.i].noun and _misparsed_main(prev)):
+            n += 1
+        elif t.i in carriers and not (trig.noun and prev is trig.tok) and prev.dep_ in {"advcl", "xcomp", "conj"}:
             n += 1
     if not trig.noun and _reduced_passive(trig.tok):
         n += 1  # "ceasefires agreed to by the sides were breached": the breach is the event
@@ -743,15 +923,21 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
                     break
         if not actors.in_tokens(tgt_t):
             tgt_t = tgt_t + _nested_targets(trig.tok, code.plover, trig.noun)
+        if not actors.in_tokens(tgt_t):
+            tgt_t = tgt_t + _deep_targets(trig.tok, lex, trig.noun)
         if not actors.in_tokens(tgt_t):  # "hosted the Japanese leader, Hashimoto": the apposition names him
             tgt_t = tgt_t + [t for a in tgt_t for c in a.children if c.dep_ == "appos" for t in _phrase(c)]
         if code.plover == "THREATEN" and not actors.in_tokens(tgt_t):
             tgt_t = tgt_t + _condition_subjects(trig.tok)  # "threatened to ... unless Baghdad accepted"
+        if code.plover == "PROTEST" and not actors.in_tokens(tgt_t):
+            tgt_t = tgt_t + _purpose_targets(trig)  # "went on hunger strike to demand the resignation of X"
+        if code.plover == "REQUEST" and not trig.noun and not actors.in_tokens(tgt_t):
+            tgt_t = tgt_t + _demanded_agents(trig.tok)  # "demanded an admission by Moscow"
         if trig.obj is not None:
             tgt_t += [t for p in trig.obj.children if p.dep_ == "prep" and p.lower_ in TARGET_PREPS
                       for g in p.children if g.dep_ == "pobj" for t in _phrase(g)]
-        if not src_t and f.accused:
-            src_t = [t for a in f.accused for t in _phrase(a)]
+        if f.accused and (not src_t or (f.claimant is not None and f.claimant in src_t)):
+            src_t = [t for a in f.accused for t in _phrase(a)]  # "X accused Y of shelling ...": Y shelled
         if code.plover == "THREATEN" and f.intended and not f.conditional and trig.code.plover in HOSTILE \
                 and _side_tokens(src_t):
             code = lex.code("030") or code  # "the sides will ...": a commitment between the parties
@@ -768,7 +954,14 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
                                                                               if n.i > trig.tok.i and n.i < g.i)]
             src_keys = {(r.actor_id, r.code) for r in source}
             target = [r for r in actors.in_tokens(places[:1]) if (r.actor_id, r.code) not in src_keys]
+        states = _sentence_states(sent, actors)
+        if not target and source and code.plover not in {"CONSULT", "RETREAT"}:  # not a venue or a destination
+            # "would blockade Paris", "fired at targets in Jericho", "a curfew in Algiers": the town's people
+            cands = tgt_t + (_in_places(trig.tok, lo, hi) if code.plover in HOSTILE | {"THREATEN"} else [])
+            target = _place_targets(cands, actors, source, states)
         source, target = _countried(source, sent, actors), _countried(target, sent, actors)
+        source = _context_countried(source, [], states)
+        target = _context_countried(target, source, states, hostile=code.plover in {"ASSAULT", "MOBILIZE", "THREATEN"})
         claimant = actors.in_tokens(_phrase(f.claimant)) if f.claimant is not None else []
         if claimant and (not source or all(t.pos_ == "PRON" for t in src_t if not t.is_punct)):
             if not source:
@@ -779,8 +972,11 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
             target = claimant[:1]  # "Azerbaijan said its positions had been fired on"
         target = [t for t in target if (t.actor_id, t.code) not in {(s.actor_id, s.code) for s in source}] or (
             target if code.plover in {"AGREE", "CONSULT", "COOPERATE"} else [])
+        if not target and not trig.noun and _characterisation(trig.tok, sent):
+            continue  # "both wings of the party abhor world peace": an opinion of what they are like
         if side_roles and sides is not None:
-            sides[f"{doc_id}-e{start_n + len(events)}"] = [side_roles, reciprocal, sent.start_char]
+            warring = any(c.lower_ in WARRING for t in _side_tokens(src_t + tgt_t) for c in t.children)
+            sides[f"{doc_id}-e{start_n + len(events)}"] = [side_roles, reciprocal, sent.start_char, warring]
         kept_trigs.append(trig)
         events.append(Event(
             id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=mode_of(code.plover, trig, code.mode), context=list(code.context),
@@ -826,6 +1022,107 @@ def _countried(refs: list[ActorRef], sent, actors: Actors) -> list[ActorRef]:
     return out
 
 
+def _in_places(tok, lo: int, hi: int) -> list:
+    """Places governed by "in"/"into" in the trigger's own clauses ("a curfew in Algiers")."""
+    return [g for g in tok.subtree if g.dep_ == "pobj" and g.head.lower_ in {"in", "into"} and g.ent_type_ == "GPE"
+            and lo <= g.i < hi and not any(n.dep_ in {"ccomp", "relcl", "advcl", "parataxis"} for n in g.ancestors
+                                           if tok.i != n.i and tok in n.ancestors)]
+
+
+@cache
+def _place_state(name: str, context: frozenset[str] = frozenset()) -> str | None:
+    """The CAMEO country of a town or city named exactly so in the gazetteer (never a region or
+    country), homonyms resolved by the CAMEO country codes in ``context``."""
+    from truceline.nlp.actors import key, load_dictionary
+    from truceline.nlp.geo import geocode
+
+    iso2 = load_dictionary().iso2
+    ctx = frozenset(i for i, c in iso2.items() if c[:3] in context)
+    cand = geocode(name, ctx)
+    if cand is None or not cand.country or cand.feature not in {"city", "other"}:
+        return None
+    if key(cand.name) != key(name) and cand.source != "gazetteer":
+        return None  # a loose alternate-name match
+    code = iso2.get(cand.country)
+    return code[:3] if code else None
+
+
+def _place_targets(toks, actors: Actors, source: list[ActorRef], states: frozenset[str] = frozenset()) -> list[ActorRef]:
+    """Towns named among the target tokens that no actor mention covers, as their country's civilians
+    (``PSECVL`` for Jericho). A town of the source's own country is where it acts, not whom."""
+    covered = {t.i for t in toks if actors.in_tokens([t])}
+    own = {_country(r) for r in source}
+    out: list[ActorRef] = []
+    seen: set[int] = set()
+    for t in sorted(toks, key=lambda t: t.i):
+        if t.ent_type_ != "GPE" or t.i in covered or t.i in seen:
+            continue
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        if ent is None or ent.label_ != "GPE" or any(i in covered for i in range(ent.start, ent.end)):
+            continue
+        seen.update(range(ent.start, ent.end))
+        text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        state = _place_state(text, states)
+        if state and state not in own and not any(r.code and r.code.startswith(state) for r in out):
+            out.append(ActorRef(text=text, code=state + "CVL"))
+    return out[:2]
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    from truceline.nlp.actors import load_dictionary
+
+    return frozenset(c[:3] for c in load_dictionary().iso2.values())
+
+
+def _country(ref: ActorRef) -> str | None:
+    """The country of an actor code (``ZWE`` of ``ZWEOPP``), None for sector-only and IGO codes."""
+    c = (ref.code or "")[:3]
+    return c if c in _country_codes() else None
+
+
+def _sentence_states(sent, actors: Actors) -> frozenset[str]:
+    """The countries named in a sentence: its state actors and its towns."""
+    named = frozenset(c for r in actors.in_tokens(sent) if (c := _country(r)))
+    out = set(named)
+    for ent in sent.ents:
+        if ent.label_ == "GPE" and not actors.in_tokens(ent):
+            text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            c = _place_state(text, named)
+            if c:
+                out.add(c)
+    return frozenset(out)
+
+
+def _context_countried(refs: list[ActorRef], source: list[ActorRef], states: frozenset[str],
+                       hostile: bool = False) -> list[ActorRef]:
+    """A sector-only actor with no country in its own phrase ("President Mugabe" -> ``GOV``) takes
+    the country of the event's source when that is one state ("Opposition groups in Zimbabwe are
+    demanding that President Mugabe ..."), else the sentence's only country. The target of a hostile
+    act takes only a country other than the source's ("Armenian forces shelled villagers" is no
+    Armenian target); bare civilians (``CVL``) and pronouns are left alone."""
+    src_states = {c for r in source if (c := _country(r))}
+    if hostile:
+        rest = states - src_states
+        country = next(iter(rest)) if len(rest) == 1 else None
+    else:
+        country = next(iter(src_states)) if len(src_states) == 1 else next(iter(states)) if len(states) == 1 \
+            else None
+    if country is None:
+        return refs
+    out: list[ActorRef] = []
+    for ref in refs:
+        code = ref.code or ""
+        if code[:3] not in GENERIC or code == "CVL" or ref.text.lower() in PRONOUNS:
+            out.append(ref)
+            continue
+        if any(_country(r) == country for r in refs if r is not ref):
+            continue  # the country is already a party of this role
+        sector = code[3:] if code[:3] in {"CVL", "INT"} and len(code) > 3 else code
+        out.append(ref.model_copy(update={"code": country + sector}))
+    return out
+
+
 def _side_tokens(toks) -> list:
     """Tokens naming the parties generically: "the sides", "both sides", "each side", "the other"."""
     out = []
@@ -833,6 +1130,10 @@ def _side_tokens(toks) -> list:
         lower = t.lower_
         mods = {c.lower_ for c in t.children if c.dep_ in {"det", "amod", "nummod", "predet"}}
         if (lower in SIDE_NOUNS or t.lemma_.lower() in SIDE_NOUNS) and mods & SIDE_MODS:
+            if any(c.dep_ in {"compound", "poss"} for c in t.children):
+                continue  # "the US war party", "Iran's side": a named party, not "the sides"
+            if lower in {"side", "party"} and not mods & (SIDE_MODS - {"the", "two", "both"}):
+                continue  # "the party" alone is no side of the conflict
             out.append(t)
         elif lower == "other" and t.pos_ in {"NOUN", "PRON", "ADJ"} and t.dep_ != "amod" and "the" in mods:
             out.append(t)
@@ -849,12 +1150,41 @@ def _state(ref: ActorRef) -> str | None:
     return code if len(code) == 3 and code.isalpha() and code.isupper() and code not in _NON_STATE else None
 
 
-def _parties(offset: int, sdoc, index: Actors, paras, events: list[Event], skip: set[str]) -> list[ActorRef]:
-    """The two parties "the sides" refers to at ``offset``: state actors conjoined ("Armenia and
-    Azerbaijan", "Armenian and Azeri ministers") earlier in this or the previous paragraph, else the
-    two state actors most often source/target of the document's ASSAULT/ACCUSE events."""
+def _belligerents(events: list[Event], skip: set[str]) -> list[ActorRef]:
+    """The two states most often attacking or accusing each other in the document's events."""
+    pairs: dict[frozenset, int] = {}
+    first: dict[str, ActorRef] = {}
+    for ev in events:
+        if ev.id in skip or ev.plover not in {"ASSAULT", "ACCUSE"}:
+            continue
+        for a in ev.source:
+            for b in ev.target:
+                ca, cb = _country(a), _country(b)
+                if ca and cb and ca != cb:
+                    k = frozenset((ca, cb))
+                    pairs[k] = pairs.get(k, 0) + 1
+                    first.setdefault(ca, a)
+                    first.setdefault(cb, b)
+    if not pairs:
+        return []
+    best = max(pairs, key=lambda k: pairs[k])  # first counted wins a tie (dicts keep insertion order)
+    return sorted((first[c] for c in best), key=lambda r: r.code or "")
+
+
+def _parties(offset: int, sdoc, index: Actors, paras, events: list[Event], skip: set[str],
+             warring: bool = False) -> list[ActorRef]:
+    """The two parties "the sides" refers to at ``offset``: for "the warring sides" the belligerents
+    (:func:`_belligerents`); else state actors conjoined ("Armenia and Azerbaijan", "Armenian and
+    Azeri ministers") in this or the previous paragraph, else the belligerents, else a pair conjoined
+    a few paragraphs back (a statement's quoted clauses), else the two state actors most often
+    source/target of the document's ASSAULT/ACCUSE events."""
+    belligerents = _belligerents(events, skip)
+    if warring and belligerents:
+        return belligerents
     n = _para_index(offset, paras)
     for lo_p in range(n, n - 6, -1):  # a statement's quoted clauses run over several paragraphs
+        if lo_p == n - 2 and belligerents:
+            return belligerents
         if lo_p < 0 or lo_p >= len(paras):
             continue
         ps, pe = paras[lo_p]
@@ -900,8 +1230,8 @@ def _resolve_sides(doc_id: str, events: list[Event], sides: dict, sdoc, index: A
         if ev.id not in sides:
             out.append(ev)
             continue
-        roles, reciprocal, offset = sides[ev.id]
-        pair = _parties(offset, sdoc, index, paras, events, set(sides))
+        roles, reciprocal, offset, warring = sides[ev.id]
+        pair = _parties(offset, sdoc, index, paras, events, set(sides), warring)
         if len(pair) != 2:
             out.append(ev)
             continue
@@ -955,7 +1285,13 @@ def code_events(doc_id: str, text: str, sdoc, dct: date | None, mentions: list[M
         events += evs
     if sides:
         events = _resolve_sides(doc_id, events, sides, sdoc, index, paras)
-    kept = [ev for ev in events if _has_actor(ev) or id(ev) in explicit]
+    kept, bare = [], set()
+    for ev in events:
+        if _has_actor(ev):
+            kept.append(ev)
+        elif id(ev) in explicit and (ev.evidence[0].span.start, ev.plover) not in bare:
+            bare.add((ev.evidence[0].span.start, ev.plover))  # "were killed or wounded": one act, not two
+            kept.append(ev)
     if len(kept) != len(events):
         for n, ev in enumerate(kept, 1):
             ev.id = f"{doc_id}-e{n}"
@@ -970,6 +1306,10 @@ def _explicit_act(tok, plover: str, modality: str) -> bool:
     """A verb that reports a hostile or cooperative act as done ("were shelled", "clashed"):
     an event even when no actor of it is named."""
     verb = tok.head if tok.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"} else tok  # "fighting continued", "staged a strike"
+    if modality != "conditional" and any(c.tag_ == "MD" for c in verb.children if c.dep_ in {"aux", "auxpass"}):
+        return False  # "should have been resolved": not reported as done (a conditional threat still is one)
+    if verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        return False  # "civilians caught in the crossfire", "a picture released": a participle modifier
     return verb.pos_ == "VERB" and verb.tag_ in {"VBD", "VBN"} and \
         modality in {"asserted", "alleged", "denied", "conditional"} and \
         plover in HOSTILE | COOPERATIVE | {"AGREE", "CONCEDE", "THREATEN"}
