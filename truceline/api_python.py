@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from truceline.ingestion.types import ReadOptions
-from truceline.model import ExtractedDocument
+from truceline.model import ExtractedDocument, TimelineEntry
 from truceline.pipeline import Progress, RunSummary, _no_progress, ingest
 from truceline.store.engine import open_engine
-from truceline.store.queries import corpus_report, extracted_documents
+from truceline.store.queries import corpus_report, extracted_documents, verification_report
+from truceline.store.queries import timeline as stored_timeline
 
 MEMORY_DB = "sqlite://"
 
@@ -39,6 +40,41 @@ def report(db: str | None = None) -> dict:
     engine = open_engine(db)
     try:
         with engine.connect() as conn:
-            return corpus_report(conn)
+            return {**corpus_report(conn), "verification": verification_report(conn)}
+    finally:
+        engine.dispose()
+
+
+def timeline(db: str | None = None, kinds: set[str] | None = None, since: str | None = None,
+             until: str | None = None) -> list[TimelineEntry]:
+    """The peace process in order, from the store at ``db`` (the data behind ``truceline timeline``)."""
+    engine = open_engine(db)
+    try:
+        with engine.connect() as conn:
+            return stored_timeline(conn, kinds, since, until)
+    finally:
+        engine.dispose()
+
+
+def set_reliability(outlet: str, grade: str | None, db: str | None = None) -> int:
+    """Set an outlet's source reliability (Admiralty A-F, or None to clear) and re-grade the store.
+
+    Returns the number of outlets changed (matched by name or id, case-insensitively).
+    """
+    from sqlalchemy import func, or_, update
+
+    from truceline.pipeline import rebuild_verification
+    from truceline.store.schema import outlets
+
+    if grade is not None and grade not in "ABCDEF":
+        raise ValueError(f"reliability must be one letter A-F, not {grade!r}")
+    engine = open_engine(db)
+    try:
+        with engine.begin() as conn:
+            match = or_(func.lower(outlets.c.name) == outlet.lower(), outlets.c.id == outlet)
+            changed = conn.execute(update(outlets).where(match).values(reliability=grade)).rowcount
+            if changed:
+                rebuild_verification(conn)
+            return int(changed)
     finally:
         engine.dispose()

@@ -175,6 +175,50 @@ def report(db: DbOpt = None, as_json: JsonOpt = False, full: Annotated[bool, typ
 
 
 @app.command()
+def timeline(
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="Only these kinds (repeatable): proposal, agreement, ceasefire, status, deadline, incident, accusation, threat, contradiction.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date (inclusive prefix).")] = None,
+) -> None:
+    """Show the peace process in order: proposals, agreements, ceasefires, breaches, accusations, deadlines."""
+    from truceline.api_python import timeline as build_timeline
+    from truceline.reporting import render_timeline
+    from truceline.verify.timeline import ORDER
+
+    bad = sorted(set(kind or ()) - set(ORDER))
+    if bad:
+        raise typer.BadParameter(f"unknown kind {', '.join(bad)}; choose from {', '.join(ORDER)}", param_hint="--kind")
+    with _friendly_errors():
+        items = build_timeline(db, set(kind) if kind else None, since, until)
+    if as_json:
+        out.print_json(data=[e.model_dump(mode="json") for e in items])
+    else:
+        render_timeline(out, items)
+
+
+@app.command()
+def reliability(
+    outlet: Annotated[str, typer.Argument(help="Outlet name (as in `truceline report`) or id.")],
+    grade: Annotated[str, typer.Argument(help="Admiralty source reliability A-F, or 'none' to clear.")],
+    db: DbOpt = None,
+) -> None:
+    """Set how reliable an outlet is (A completely reliable ... F cannot be judged); incidents are re-graded."""
+    from truceline.api_python import set_reliability
+
+    letter = None if grade.lower() == "none" else grade.upper()
+    if letter is not None and (len(letter) != 1 or letter not in "ABCDEF"):
+        raise typer.BadParameter(f"{grade!r} is not a reliability grade; use one letter A-F or 'none'", param_hint="GRADE")
+    with _friendly_errors():
+        changed = set_reliability(outlet, letter, db)
+    if not changed:
+        err.print(f"[red]error:[/red] no outlet named {outlet!r} in the store (see `truceline report`)", highlight=False)
+        raise typer.Exit(2)
+    out.print(f"{outlet}: reliability {letter or 'cleared'}; incidents re-graded", highlight=False)
+
+
+@app.command()
 def reprocess(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Run every stage again on all stored documents (after an upgrade added or improved stages)."""
     from truceline.pipeline import reprocess as run_reprocess
@@ -190,14 +234,32 @@ def reprocess(db: DbOpt = None, as_json: JsonOpt = False) -> None:
 @app.command()
 def code(
     input_file: Annotated[Path, typer.Option("--input", help="JSONL lines {\"id\", \"text\", \"date\"?}.")],
+    petrarch_verbs: Annotated[Path | None, typer.Option("--petrarch-verbs", help="Code with this PETRARCH verb dictionary (needs --petrarch-actors).")] = None,
+    petrarch_actors: Annotated[Path | None, typer.Option("--petrarch-actors", help="PETRARCH actor dictionary.")] = None,
+    petrarch_agents: Annotated[Path | None, typer.Option("--petrarch-agents", help="PETRARCH agent dictionary (optional).")] = None,
+    petrarch_discards: Annotated[Path | None, typer.Option("--petrarch-discards", help="PETRARCH discard list (optional).")] = None,
 ) -> None:
     """Code single sentences into PLOVER events (one JSON line out per line in)."""
     from truceline.events.sentences import code_jsonl
 
     if not input_file.is_file():
         raise typer.BadParameter(f"{input_file}: no such file", param_hint="--input")
+    petr = [petrarch_verbs, petrarch_actors, petrarch_agents, petrarch_discards]
+    if any(petr):
+        if petrarch_verbs is None or petrarch_actors is None:
+            raise typer.BadParameter("PETRARCH coding needs both --petrarch-verbs and --petrarch-actors", param_hint="--petrarch-verbs")
+        for opt, path in zip(("--petrarch-verbs", "--petrarch-actors", "--petrarch-agents", "--petrarch-discards"), petr, strict=True):
+            if path is not None and not path.is_file():
+                raise typer.BadParameter(f"{path}: no such file", param_hint=opt)
     with _friendly_errors(), err.status(f"coding {input_file}"):
-        errors = code_jsonl(input_file, sys.stdout)
+        if any(petr):
+            from truceline.events.petrdict import PetrarchCoder
+            from truceline.events.petrdict import code_jsonl as petr_code_jsonl
+
+            coder = PetrarchCoder.from_files(petrarch_verbs, petrarch_actors, petrarch_agents, petrarch_discards)
+            errors = petr_code_jsonl(input_file, sys.stdout, coder)
+        else:
+            errors = code_jsonl(input_file, sys.stdout)
     _print_errors(errors)
     raise typer.Exit(3 if errors else 0)
 

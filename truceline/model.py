@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 
 PublishedSource = Literal["metadata", "html", "jsonl", "feed", "text", "estimated", "unknown"]  # noqa: E501
 Modality = Literal["asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"]
@@ -200,43 +200,158 @@ class Event(Record):
     evidence: list[Evidence]
 
 
+ClaimKind = Literal["allegation", "statement", "report", "observation"]
+ContradictionKind = Literal["agency", "number", "date", "internal"]
+
+
 class Claim(Record):
+    """Who says an incident happened (or did not), in which document: one claimant, one stance.
+
+    ``kind`` keeps the monitors' three record kinds apart: an ``allegation`` is a party to the
+    incident speaking about it, a ``statement`` is a third party's, a ``report`` is the outlet's
+    own assertion (an ``observation`` is reserved for monitors' direct observations).
+    ``origin`` is the independence key: claims with the same origin are one source.
+    """
+
     id: str
     incident_id: str | None = None
     claimant: ActorRef | None = None
     stance: Literal["asserts", "denies"] = "asserts"
+    kind: ClaimKind = "report"
+    origin: str = ""
+    doc_id: str | None = None
+    outlet: str | None = None
+    event_ids: list[str] = []
     evidence: list[Evidence]
 
 
 class Incident(Record):
+    """One real-world event, merged from every mention of it across documents.
+
+    ``independent_sources`` counts origins after folding together documents that share
+    re-used passages, an author, an outlet or syndication, and claims that go back to the same
+    speaker; ``source_groups`` lists those groups. ``grade`` is the Admiralty pair of source
+    reliability (A-F) and information credibility (1-6); ``reasons`` says how it was reached.
+    """
+
     id: str
+    plover: str = ""
+    cameo: str | None = None
+    source: list[ActorRef] = []
+    target: list[ActorRef] = []
+    date: str | None = None
+    location: str | None = None
+    place_id: str | None = None
+    lat: float | None = None
+    lon: float | None = None
     event_ids: list[str]
+    doc_ids: list[str] = []
+    claim_ids: list[str] = []
     independent_sources: int = 0
+    source_groups: list[list[str]] = []
+    denied_by: int = 0
+    reliability: str | None = None
+    credibility: int | None = None
     grade: str | None = None
     reasons: list[str] = []
     evidence: list[Evidence]
 
 
-class Commitment(Record):
+class ContradictionSide(Record):
+    """One side of a contradiction: what it says, who says it, where."""
+
+    statement: str
+    value: str | None = None
+    claimants: list[ActorRef] = []
+    doc_ids: list[str] = []
+    origins: list[str] = []
+    evidence: list[Evidence]
+
+
+class Contradiction(Record):
+    """Two (or more) accounts that cannot all be true, with each side's evidence.
+
+    ``agency``: who did it (who attacked first); ``number``: figures whose ranges do not
+    overlap; ``date``: the same incident on different days; ``internal``: a document that
+    contradicts itself (a weekday that does not match its date).
+    """
+
     id: str
-    obligor: ActorRef | None = None
+    kind: ContradictionKind
+    subject: str
+    incident_id: str | None = None
+    sides: list[ContradictionSide]
+    reasons: list[str] = []
+    evidence: list[Evidence]
+
+
+class StatusChange(Record):
+    """One entry of an append-only status history, with the evidence for it."""
+
+    status: str
+    date: str | None = None
+    note: str | None = None
+    evidence: list[Evidence] = []
+
+
+class Commitment(Record):
+    """One clause of an agreement: who must do what for whom, by when, and whether they did.
+
+    ``deadline`` is resolved from ``deadline_expression`` and ``deadline_anchor`` (the date it
+    counts from), kept apart so a corrected anchor re-resolves it. ``negative`` marks a
+    prohibition ("will not target civilians"): met by silence, breached by an act.
+    """
+
+    id: str
+    agreement_id: str | None = None
+    obligors: list[ActorRef] = []
     action: str
-    recipient: ActorRef | None = None
+    recipients: list[ActorRef] = []
+    negative: bool = False
     deadline: str | None = None
     deadline_expression: str | None = None
+    deadline_anchor: str | None = None
     status: CommitmentStatus = "unknown"
+    history: list[StatusChange] = []
     evidence: list[Evidence]
 
 
 class Agreement(Record):
+    """An agreement, joint statement, ceasefire or proposed plan, followed over time."""
+
     id: str
     kind: Literal["agreement", "joint_statement", "ceasefire", "plan"]
+    title: str = ""
     parties: list[ActorRef] = []
     mediators: list[ActorRef] = []
+    proposer: ActorRef | None = None
     date: str | None = None
+    location: str | None = None
+    place_id: str | None = None
     status: AgreementStatus = "proposed"
+    breached: bool = False  # some report says it was violated, broken or collapsed, whatever its status now
+    history: list[StatusChange] = []
     commitments: list[Commitment] = []
+    claim_ids: list[str] = []
+    doc_ids: list[str] = []
+    independent_sources: int = 0
+    source_groups: list[list[str]] = []
     evidence: list[Evidence]
+
+
+class TimelineEntry(Record):
+    """One line of the peace-process timeline, pointing at the record it comes from."""
+
+    date: str | None
+    kind: Literal["proposal", "agreement", "ceasefire", "status", "deadline", "incident", "accusation", "threat",
+                  "contradiction"]
+    title: str
+    status: str | None = None
+    grade: str | None = None
+    record: str  # "incident:<id>", "agreement:<id>", "commitment:<id>", "contradiction:<id>"
+    sources: list[str] = []  # outlets
+    doc_ids: list[str] = []
+    evidence: list[Evidence] = []
 
 
 class ExtractedDocument(Record):
@@ -263,6 +378,7 @@ class ExtractedDocument(Record):
     events: list[Event] = []
     claims: list[Claim] = []
     incidents: list[Incident] = []
+    contradictions: list[Contradiction] = []
     agreements: list[Agreement] = []
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from truceline.batch import STAGES, Batch, Doc
 from truceline.ingestion import stages as _ingestion_stages  # noqa: F401  (registers stages)
@@ -139,7 +139,18 @@ def _process(
         duplicate_rows=[{"doc_id": a, "other_doc_id": b, "kind": k, "similarity": s} for a, b, k, s in batch.duplicates],
         reuse_rows=[vars(r) for r in batch.reuse],
         record_rows=_record_rows(d for d in docs if d.status != "unchanged"),
+        after=rebuild_verification,
     )
+
+
+def rebuild_verification(conn: Connection) -> None:
+    """Recompute every corpus-level record (incidents, claims, contradictions, agreements)."""
+    from truceline.store.queries import extracted_documents
+    from truceline.store.verification import outlet_reliability, write_verification
+    from truceline.verify import Corpus, verify
+
+    corpus = Corpus.of(extracted_documents(conn, with_verification=False), reliability=outlet_reliability(conn))
+    write_verification(conn, verify(corpus))
 
 
 def _record_rows(docs: Iterable[Doc]) -> dict:

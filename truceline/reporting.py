@@ -16,6 +16,65 @@ def _short(text: str | None, width: int = SNIPPET) -> str:
 def render_report(console: Console, data: dict, full: bool = False) -> None:
     _render_corpus(console, data, full)
     _render_reading(console, data, full)
+    if "verification" in data:
+        _render_verification(console, data["verification"], full)
+
+
+def _refs(refs: list[dict]) -> str:
+    return ", ".join(dict.fromkeys(r["text"] for r in refs)) or ""
+
+
+def _render_verification(console: Console, v: dict, full: bool) -> None:
+    """Agreements and commitments, contradictions, corroboration of re-used passages, incidents."""
+    incidents = v["incidents"]
+    multi = [i for i in incidents if len(i["doc_ids"]) > 1]
+    console.print(f"[bold]Verification[/bold] (as of {v['as_of'] or 'unknown'}): {len(incidents)} incidents "
+                  f"({len(multi)} reported by several documents), {len(v['claims'])} claims, "
+                  f"{len(v['contradictions'])} contradictions, {len(v['agreements'])} agreements.", highlight=False)
+    agreements = Table(title="Agreements, ceasefires and plans", title_justify="left")
+    for col in ("kind", "date", "status", "parties", "mediators / proposer", "sources", "commitments (status, deadline)"):
+        agreements.add_column(col, overflow="fold")
+    for a in v["agreements"]:
+        brokers = _refs(a["mediators"]) or (a["proposer"]["text"] if a.get("proposer") else "")
+        commits = "\n".join(f"{c['status']:8} {c['deadline'] or '-':10} {_short(c['action'], 60)}" for c in a["commitments"])
+        status = a["status"] + (" (breached)" if a.get("breached") and a["status"] != "breached" else "")
+        agreements.add_row(a["title"] or a["kind"], a["date"] or "", status, _refs(a["parties"]), brokers,
+                           f"{a['independent_sources']} indep. / {len(a['doc_ids'])} docs", commits)
+    console.print(agreements)
+    cons = Table(title="Contradictions (each side with its documents)", title_justify="left")
+    for col in ("kind", "subject", "side", "documents", "evidence"):
+        cons.add_column(col, overflow="fold")
+    for c in v["contradictions"]:
+        for n, side in enumerate(c["sides"]):
+            cons.add_row(c["kind"] if n == 0 else "", _short(c["subject"], 50) if n == 0 else "", _short(side["statement"], 60),
+                         ", ".join(side["doc_ids"]), _short(side["evidence"][0]["span"]["text"] if side["evidence"] else "", 70))
+    console.print(cons)
+    shared = Table(title="Passages carried by several documents: independent sources", title_justify="left")
+    for col in ("documents", "independent", "origin", "passage"):
+        shared.add_column(col, overflow="fold")
+    for p in v["shared_passages"]:
+        shared.add_row(str(p["carried_by"]), str(p["independent_sources"]), "; ".join(g[0] for g in p["origins"]),
+                       _short(p["text"], 80))
+    console.print(shared)
+    rows = multi if not full else incidents
+    inc = Table(title="Incidents reported by several documents" if not full else "Incidents", title_justify="left")
+    for col in ("date", "type", "source -> target", "grade", "indep.", "docs", "first mention"):
+        inc.add_column(col, overflow="fold")
+    for i in rows:
+        inc.add_row(i["date"] or "", i["plover"], f"{_refs(i['source'])} -> {_refs(i['target'])}", i["grade"] or "",
+                    str(i["independent_sources"]), str(len(i["doc_ids"])), _short(i["evidence"][0]["span"]["text"], 70))
+    console.print(inc)
+
+
+def render_timeline(console: Console, items: list) -> None:
+    table = Table(title="Peace-process timeline", title_justify="left")
+    for col in ("date", "kind", "what", "status / grade", "sources", "evidence"):
+        table.add_column(col, overflow="fold")
+    for e in items:
+        sources = ", ".join(e.sources) or ", ".join(d[:8] for d in e.doc_ids)
+        evidence = _short(e.evidence[0].span.text, 70) if e.evidence else ""
+        table.add_row(e.date or "undated", e.kind, _short(e.title, 70), e.status or e.grade or "", sources, evidence)
+    console.print(table)
 
 
 def _render_corpus(console: Console, data: dict, full: bool) -> None:

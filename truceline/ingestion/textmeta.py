@@ -70,11 +70,18 @@ def _identifier():
 
 
 MIN_LETTERS_FOR_LANGUAGE = 40
+# English-lexified pidgins and creoles in py3langid's model, confused with short English text
+ENGLISH_CREOLES = {"pcm", "tpi", "bi", "jam", "srn", "kri", "wes"}
 
 
 def detect_language(text: str) -> tuple[str, float]:
     """ISO 639-1 code and probability; ``und`` for text too short to tell."""
     if sum(ch.isalpha() for ch in text[:2000]) < MIN_LETTERS_FOR_LANGUAGE:
         return "und", 0.0
-    lang, prob = _identifier().classify(text[:20000])
+    ranked = _identifier().rank(text[:20000])[:3]
+    lang, prob = ranked[0]
+    if lang in ENGLISH_CREOLES and any(code == "en" for code, _p in ranked):
+        # py3langid takes short English news sentences for Nigerian Pidgin and kin; English
+        # runner-up plus an English-lexified top guess is English for an English model.
+        lang, prob = "en", sum(p for code, p in ranked if code == "en" or code in ENGLISH_CREOLES)
     return lang, round(float(prob), 3)

@@ -38,9 +38,53 @@ def read_documents(batch: Batch) -> None:
     if not docs:
         return
     nlp = get_nlp()
-    parsed = nlp.pipe((d.cleaned.text for d in docs), batch_size=BATCH_SIZE)
+    parsed = list(nlp.pipe((d.cleaned.text for d in docs), batch_size=BATCH_SIZE))
+    for doc, sdoc in zip(docs, parsed, strict=True):
+        _publication_date(doc, sdoc)
+    _date_from_reuse(batch, docs)
     for doc, sdoc in zip(docs, parsed, strict=True):
         doc.reading = read(doc, sdoc)
+
+
+def _date_from_reuse(batch: Batch, docs: list[Doc]) -> None:
+    """Date an undated document by the documents it shares re-used passages with.
+
+    Documents that carry the same quote or sentence report the same news, so they are
+    contemporaneous: a copy is a far better date estimate than a document's own latest
+    dated reference, which may be a decades-old treaty. The estimate taken is the latest
+    date among the linked documents that have a date of their own (from the source or from
+    their own text), and only when it is not earlier than the document's own lower bound.
+    """
+    from sqlalchemy import select
+
+    from truceline.store.schema import documents
+
+    own = {d.id: d for d in batch.docs}
+    linked: dict[str, set[str]] = {}
+    for link in batch.reuse:
+        linked.setdefault(link.doc_id, set()).add(link.other_doc)
+        linked.setdefault(link.other_doc, set()).add(link.doc_id)
+    stored_ids = {o for d in docs for o in linked.get(d.id, ()) if o not in own}
+    stored: dict[str, str] = {}
+    if stored_ids:
+        rows = batch.conn.execute(select(documents.c.id, documents.c.published, documents.c.published_source)
+                                  .where(documents.c.id.in_(sorted(stored_ids))))
+        stored = {r.id: r.published for r in rows if r.published}
+
+    def date_of(doc_id: str) -> str | None:
+        return own[doc_id].article.published if doc_id in own else stored.get(doc_id)
+
+    for doc in docs:
+        art = doc.article
+        if art.published and art.published_source != "estimated":
+            continue
+        candidates = sorted((d, o) for o in linked.get(doc.id, ()) if (d := date_of(o)))
+        if not candidates or (art.published and candidates[-1][0] <= art.published):
+            continue
+        when, other = candidates[-1]
+        art.published, art.published_source = when, "estimated"
+        art.extra["published_estimate_basis"] = (f"shares re-used passages with document {other} ({when}); "
+                                                 "copies of the same report are contemporaneous")
 
 
 def read(doc: Doc, sdoc) -> Reading:
@@ -71,6 +115,8 @@ def _publication_date(doc: Doc, sdoc) -> date | None:
     art = doc.article
     if art.published:
         return date.fromisoformat(art.published)
+    if art.published_source == "estimated":  # an earlier estimate was withdrawn: estimate afresh
+        art.published_source = "unknown"
     estimate, basis = estimate_publication_date(doc.cleaned.text, sdoc)
     if estimate is None:
         return None

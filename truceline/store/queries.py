@@ -16,6 +16,7 @@ from truceline.model import (
     DuplicateLink,
     ExtractedDocument,
     ReusedPassage,
+    TimelineEntry,
 )
 from truceline.store.records import (
     actor_from_row,
@@ -38,14 +39,20 @@ from truceline.store.schema import (
     runs,
     timexes,
 )
+from truceline.store.verification import all_texts, load_verification, records_of_document
 
 _DOC_COLS = (documents.c.id, documents.c.title, documents.c.author, documents.c.published,
              documents.c.published_source, documents.c.language, documents.c.clean_text, documents.c.url,
              documents.c.source, documents.c.boilerplate, outlets.c.name.label("outlet"))  # fmt: skip
 
 
-def extracted_documents(conn: Connection, ids: Iterable[str] | None = None) -> list[ExtractedDocument]:
-    """Documents as the ``truceline extract`` contract, in the order of ``ids`` when given."""
+def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
+                        with_verification: bool = True) -> list[ExtractedDocument]:
+    """Documents as the ``truceline extract`` contract, in the order of ``ids`` when given.
+
+    ``with_verification`` adds the corpus-level records each document takes part in; the
+    verification step itself reads documents without them.
+    """
     query = select(*_DOC_COLS).select_from(documents.outerjoin(outlets))
     if ids is not None:
         ids = list(ids)
@@ -54,6 +61,7 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None) -> l
     order = [i for i in ids if i in rows] if ids is not None else list(rows)
     dups = _duplicate_links(conn)
     reused = _reuse_links(conn)
+    texts = all_texts(conn) if with_verification and ids is not None else {i: r["clean_text"] for i, r in rows.items()}
     return [
         ExtractedDocument(
             id=r["id"], title=r["title"], outlet=r["outlet"], author=r["author"], published=r["published"],
@@ -62,9 +70,34 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None) -> l
             boilerplate_removed=[BoilerplateCut(**c) for c in r["boilerplate"]],
             duplicates=dups.get(r["id"], []), reused_passages=reused.get(r["id"], []),
             **document_records(conn, r["id"], r["clean_text"]),
+            **(records_of_document(conn, r["id"], texts) if with_verification else {}),
         )  # fmt: skip
         for r in (rows[i] for i in order)
     ]
+
+
+def timeline(conn: Connection, kinds: set[str] | None = None, since: str | None = None,
+             until: str | None = None) -> list[TimelineEntry]:
+    """The peace-process timeline from the stored verification records."""
+    from truceline.verify.timeline import entries, filter_entries
+
+    outlet_of = {r.id: r.name for r in conn.execute(select(documents.c.id, outlets.c.name)
+                                                     .select_from(documents.outerjoin(outlets))) if r.name}
+    return filter_entries(entries(**load_verification(conn), outlet_of=outlet_of), kinds, since, until)
+
+
+def verification_report(conn: Connection) -> dict:
+    """Incidents, claims, contradictions, agreements with commitments, and re-used passages'
+    independent sources, as plain data for the report."""
+    from truceline.store.verification import outlet_reliability
+    from truceline.verify import Corpus
+    from truceline.verify.claims import shared_passages
+
+    records = load_verification(conn)
+    corpus = Corpus.of(extracted_documents(conn, with_verification=False), reliability=outlet_reliability(conn))
+    dump = {k: [r.model_dump(mode="json") for r in v] for k, v in records.items()}
+    return {**dump, "shared_passages": shared_passages(corpus),
+            "as_of": corpus.as_of.isoformat() if corpus.as_of else None}
 
 
 def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list]:

@@ -7,7 +7,7 @@ a half-written document behind and re-running it is safe.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -115,8 +115,13 @@ def write_batch(
     duplicate_rows: list[dict],
     reuse_rows: list[dict],
     record_rows: dict[Table, list[dict]] | None = None,
+    after: Callable[[Connection], None] | None = None,
 ) -> None:
-    """Store one run's results atomically; links and records of changed documents are replaced."""
+    """Store one run's results atomically; links and records of changed documents are replaced.
+
+    ``after`` runs inside the same transaction once the rows are in: the corpus-level
+    verification records are rebuilt there, so they can never disagree with the documents.
+    """
     touched = {d["id"] for d in new_docs} | {d["id"] for d in changed_docs}
     record_rows = record_rows or {}
     with engine.begin() as conn:
@@ -139,6 +144,8 @@ def write_batch(
         for table, rows in tables:
             if rows:
                 conn.execute(insert(table), rows)
+        if after is not None:
+            after(conn)
 
 
 def _insert_new_actors(conn: Connection, rows: list[dict]) -> None:

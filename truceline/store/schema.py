@@ -228,3 +228,67 @@ events = Table(
 )
 
 DOC_RECORD_TABLES = (*DOC_RECORD_TABLES, events)
+
+# --- verification (issue 5) -------------------------------------------------------------------
+# Corpus-level records, recomputed from the documents' reading in the same transaction as
+# every write. A few columns are kept for queries; the record itself is ``data`` (JSON), with
+# its spans reduced to offsets and rebuilt from the stored clean text when read.
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("plover", String(16), nullable=False, index=True),
+    Column("date", String(32), index=True),
+    Column("grade", String(4), index=True),
+    Column("independent_sources", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("incident_id", String(64), ForeignKey("incidents.id"), index=True),
+    Column("stance", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+contradictions = Table(
+    "contradictions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("incident_id", String(64), ForeignKey("incidents.id"), index=True),
+    Column("data", JSON, nullable=False),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("status", String(24), nullable=False, index=True),
+    Column("date", String(32), index=True),
+    Column("data", JSON, nullable=False),
+)
+
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("agreement_id", String(64), ForeignKey("agreements.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("deadline", String(32), index=True),
+)
+
+# Which documents each verification record draws on: how a document's view finds them.
+record_documents = Table(
+    "record_documents",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("record_id", String(64), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), primary_key=True, index=True),
+)
+
+VERIFICATION_TABLES = (record_documents, commitments, claims, contradictions, agreements, incidents)  # delete order

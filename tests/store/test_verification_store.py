@@ -1,0 +1,105 @@
+"""Verification records in the store: written with every run, read back exact, idempotent."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from truceline.cli import app
+from truceline.pipeline import ingest
+from truceline.store.engine import open_engine
+from truceline.store.queries import extracted_documents
+from truceline.store.schema import claims, contradictions, incidents, record_documents
+from truceline.store.verification import load_verification, pack, unpack
+
+DOCS = [
+    {"text": "Azerbaijani forces shelled the town of Martuni on October 5, 2020, killing two civilians.",
+     "outlet": "Alpha News", "published": "2020-10-06"},
+    {"text": "On October 5, 2020, Azerbaijan's army shelled Martuni, killing two civilians, local officials said.",
+     "outlet": "Beta Wire", "published": "2020-10-06"},
+    {"text": "On Sunday, October 26, 2020, the clashes started again on the border.", "outlet": "Gamma Post",
+     "published": "2020-10-28"},
+]
+
+
+def _write(tmp_path, docs=DOCS):
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+def _counts(engine):
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (incidents, claims, contradictions, record_documents)}
+
+
+def test_records_round_trip_with_spans_rebuilt_from_the_text(tmp_path, db_url):
+    ingest([_write(tmp_path)], db=db_url)
+    engine = open_engine(db_url)
+    with engine.connect() as conn:
+        stored = load_verification(conn)
+        docs = {d.id: d for d in extracted_documents(conn)}
+    [shelling] = [i for i in stored["incidents"] if i.plover == "ASSAULT" and len(i.doc_ids) == 2]
+    assert shelling.independent_sources == 2
+    assert [c.kind for c in stored["contradictions"]] == ["internal"]
+    for record in [*stored["incidents"], *stored["claims"], *stored["contradictions"]]:
+        for ev in record.evidence:
+            assert ev.span.verify(docs[ev.span.doc_id].text)
+    # each document's view lists the records that draw on it
+    for doc_id in shelling.doc_ids:
+        assert shelling.id in {i.id for i in docs[doc_id].incidents}
+        assert docs[doc_id].claims
+    other = next(d for d in docs.values() if d.id not in shelling.doc_ids)
+    assert shelling.id not in {i.id for i in other.incidents}
+    assert [c.kind for c in other.contradictions] == ["internal"]
+
+
+def test_reingest_is_idempotent_and_adding_a_document_recomputes(tmp_path, db_url):
+    path = _write(tmp_path)
+    ingest([path], db=db_url)
+    engine = open_engine(db_url)
+    first = _counts(engine)
+    with engine.connect() as conn:
+        ids = sorted(i.id for i in load_verification(conn)["incidents"])
+    ingest([path], db=db_url)
+    assert _counts(engine) == first
+    with engine.connect() as conn:
+        assert sorted(i.id for i in load_verification(conn)["incidents"]) == ids
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"text": "Azerbaijani artillery shelled Martuni on October 5, 2020, residents said.",
+                                "outlet": "Delta Times", "published": "2020-10-07"}) + "\n", encoding="utf-8")
+    ingest([more], db=db_url)
+    with engine.connect() as conn:
+        shelling = [i for i in load_verification(conn)["incidents"] if i.plover == "ASSAULT" and len(i.doc_ids) > 1]
+    assert shelling and max(i.independent_sources for i in shelling) == 3
+
+
+def test_pack_keeps_only_offsets_and_unpack_restores_the_text():
+    text = "The sides agreed."
+    data = {"evidence": [{"span": {"doc_id": "d", "start": 4, "end": 9, "text": "sides"}, "role": "x"}], "n": 1}
+    packed = pack(data)
+    assert packed["evidence"][0]["span"] == {"span": ["d", 4, 9]}
+    assert unpack(packed, {"d": text}) == data
+
+
+def test_timeline_and_reliability_commands(runner, tmp_path, db_url):
+    assert runner.invoke(app, ["ingest", str(_write(tmp_path)), "--db", db_url]).exit_code == 0
+    result = runner.invoke(app, ["timeline", "--db", db_url, "--json"])
+    assert result.exit_code == 0, result.stderr
+    lines = json.loads(result.stdout)
+    assert any(line["kind"] == "incident" and line["date"] == "2020-10-05" for line in lines)
+    dates = [line["date"] for line in lines if line["date"]]
+    assert dates == sorted(dates)
+    only = json.loads(runner.invoke(app, ["timeline", "--db", db_url, "--json", "--kind", "contradiction"]).stdout)
+    assert only and {line["kind"] for line in only} == {"contradiction"}
+    bad = runner.invoke(app, ["timeline", "--db", db_url, "--kind", "nonsense"])
+    assert bad.exit_code == 2
+    assert runner.invoke(app, ["reliability", "Beta Wire", "B", "--db", db_url]).exit_code == 0
+    graded = json.loads(runner.invoke(app, ["timeline", "--db", db_url, "--json", "--kind", "incident"]).stdout)
+    assert any(line["grade"] and line["grade"].startswith("B") for line in graded)
+    assert runner.invoke(app, ["reliability", "No Such Outlet", "A", "--db", db_url]).exit_code == 2
+    assert runner.invoke(app, ["reliability", "Beta Wire", "Z", "--db", db_url]).exit_code == 2
+    text = runner.invoke(app, ["timeline", "--db", db_url], env={"COLUMNS": "200"}).stdout
+    assert "Peace-process timeline" in text and "2020-10-05" in text

@@ -1,0 +1,93 @@
+"""What verification works on: the stored documents with their reading, and what it gives.
+
+:class:`Corpus` is built from :class:`~truceline.model.ExtractedDocument` records (the same
+objects ``truceline extract`` prints), so verification can run on a store or on documents
+held in memory, and tests can build one from a few sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from truceline.model import (
+    Actor,
+    Agreement,
+    Claim,
+    Contradiction,
+    Event,
+    ExtractedDocument,
+    Incident,
+    Place,
+    Quote,
+    Timex,
+)
+
+
+@dataclass
+class Corpus:
+    """Documents by id, outlet reliability (A-F) by outlet name, and the date it is judged at."""
+
+    docs: dict[str, ExtractedDocument]
+    reliability: dict[str, str] = field(default_factory=dict)
+    today: date | None = None  # "as of": default the latest publication date in the corpus
+    memo: dict = field(default_factory=dict, repr=False)  # per-corpus caches of the steps
+
+    @classmethod
+    def of(cls, docs: Iterable[ExtractedDocument], reliability: dict[str, str] | None = None,
+           today: date | None = None) -> Corpus:
+        return cls({d.id: d for d in docs}, dict(reliability or {}), today)
+
+    @cached_property
+    def as_of(self) -> date | None:
+        """The date statuses are judged at: ``today`` if given, else the newest document's date."""
+        if self.today:
+            return self.today
+        dates = [published(d) for d in self.docs.values()]
+        return max((d for d in dates if d), default=None)
+
+    @cached_property
+    def actors(self) -> dict[str, Actor]:
+        return {a.id: a for d in self.docs.values() for a in d.actors}
+
+    def events(self) -> Iterable[tuple[ExtractedDocument, Event]]:
+        for d in self.docs.values():
+            for e in d.events:
+                yield d, e
+
+    @cached_property
+    def event_index(self) -> dict[str, tuple[ExtractedDocument, Event]]:
+        return {e.id: (d, e) for d, e in self.events()}
+
+    @cached_property
+    def places(self) -> dict[str, Place]:
+        return {p.id: p for d in self.docs.values() for p in d.places}
+
+    def quotes_at(self, doc_id: str, start: int, end: int) -> list[Quote]:
+        """Quotes of a document whose content overlaps ``[start, end)``."""
+        return [q for q in self.docs[doc_id].quotes
+                if any(ev.span.start < end and start < ev.span.end for ev in q.evidence)]
+
+    def timex_in(self, doc_id: str, start: int, end: int) -> list[Timex]:
+        return [t for t in self.docs[doc_id].timex if start <= t.evidence[0].span.start and t.evidence[0].span.end <= end]
+
+
+def published(doc: ExtractedDocument) -> date | None:
+    try:
+        return date.fromisoformat(doc.published) if doc.published else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Verification:
+    """The corpus-level records, filled step by step."""
+
+    incidents: list[Incident] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    # event id -> incident id, filled by the incidents step for later steps
+    incident_of: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,165 @@
+"""Incidents: event mentions that report the same real-world event, merged across documents.
+
+Two mentions are one incident when every hard condition holds and their wording is not
+unrelated: the same PLOVER type; overlapping participants (compared by country for state
+actors, so "Azeri soldiers" and "Azerbaijan" meet; direction is *not* required, so two
+accounts that disagree on who attacked whom still land in one incident, where the agency
+contradiction is then found); dates that can be the same day within a per-type window (an
+event dated only by its report may have happened in the week before it); places within
+:data:`MAX_KM` when both are geocoded. Mentions of things that did not happen yet
+(intended, requested, conditional, hypothetical) are not incidents: they are commitments,
+demands and threats, followed elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from truceline.model import ActorRef, Event, Evidence, ExtractedDocument, Incident
+from truceline.verify import step
+from truceline.verify.common import (
+    cosine,
+    interval,
+    km,
+    lexical_similarity,
+    participants,
+    sentence_vector,
+    stable_id,
+)
+from truceline.verify.corpus import Corpus, Verification, published
+
+HAPPENED = {"asserted", "alleged", "denied", "negated"}
+# Days two dated mentions of one incident may differ by: fighting is reported day by day,
+# diplomacy is reported over several days ("met on Friday" vs "talks this week").
+WINDOW_DAYS: dict[str, int] = {"ASSAULT": 1, "COERCE": 2, "MOBILIZE": 3}
+DEFAULT_WINDOW = 3
+REPORT_LAG_DAYS = 7  # an event dated only by its report happened in the week before it
+MAX_KM = 150.0
+MIN_WORDING = 0.6  # cosine of content-word vectors: below this the sentences talk of other things
+SAME_DOC_WORDING = 0.5  # Jaccard of content words for two mentions in one document
+NO_ACTOR_WORDING = 0.4
+UNDATED_WORDING = 0.3
+
+
+@dataclass
+class MentionInfo:
+    doc: ExtractedDocument
+    event: Event
+    explicit: bool
+    days: tuple[date, date] | None
+    parts: set[str]
+    vector: np.ndarray | None
+    coords: tuple[float, float] | None
+
+
+def mention_info(corpus: Corpus, doc: ExtractedDocument, ev: Event) -> MentionInfo:
+    span = ev.evidence[0].span
+    values = {t.value for t in corpus.timex_in(doc.id, span.start, span.end)}
+    explicit = bool(ev.date and ev.date in values)
+    days = interval(ev.date) if explicit else None
+    if days is None and (pub := published(doc)):
+        days = (pub - timedelta(days=REPORT_LAG_DAYS), pub)
+    place = corpus.places.get(ev.place_id) if ev.place_id else None
+    coords = (place.lat, place.lon) if place and place.lat is not None and place.lon is not None else None
+    return MentionInfo(doc, ev, explicit, days, participants(ev), sentence_vector(span.text), coords)
+
+
+def same_incident(a: MentionInfo, b: MentionInfo) -> bool:
+    """Whether two mentions can be the same real-world event (see the module docstring)."""
+    if a.event.plover != b.event.plover:
+        return False
+    wording = lexical_similarity(a.event.evidence[0].span.text, b.event.evidence[0].span.text)
+    if a.doc.id == b.doc.id and wording < SAME_DOC_WORDING:
+        return False  # one report rarely tells one event twice in other words
+    if a.parts and b.parts:
+        if not a.parts & b.parts:
+            return False
+        if not (a.parts <= b.parts or b.parts <= a.parts or len(a.parts & b.parts) >= 2):
+            return False
+    elif wording < NO_ACTOR_WORDING:  # nothing to compare but the words
+        return False
+    window = timedelta(days=WINDOW_DAYS.get(a.event.plover, DEFAULT_WINDOW))
+    if a.days and b.days:
+        if a.days[0] - window > b.days[1] or b.days[0] - window > a.days[1]:
+            return False
+    if not (a.explicit and b.explicit) and wording < UNDATED_WORDING:
+        return False  # dated only by their reports: the words must say it is the same event
+    if a.coords and b.coords and km(*a.coords, *b.coords) > MAX_KM:
+        return False
+    return cosine(a.vector, b.vector) >= MIN_WORDING
+
+
+def complete_link(n: int, compatible) -> list[list[int]]:
+    """Groups in which every pair is compatible: no chaining of A~B~C into one incident."""
+    groups = [[i] for i in range(n)]
+    where = list(range(n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            gi, gj = where[i], where[j]
+            if gi == gj or not compatible(i, j):
+                continue
+            if all(compatible(x, y) for x in groups[gi] for y in groups[gj]):
+                groups[gi].extend(groups[gj])
+                for x in groups[gj]:
+                    where[x] = gi
+                groups[gj] = []
+    return [sorted(g) for g in groups if g]
+
+
+def _merge_refs(refs: list[ActorRef]) -> list[ActorRef]:
+    seen: dict[str, ActorRef] = {}
+    for r in refs:
+        seen.setdefault(r.code or r.text, r)
+    return list(seen.values())
+
+
+def build_incident(infos: list[MentionInfo]) -> Incident:
+    events = [i.event for i in infos]
+    ids = sorted(e.id for e in events)
+    explicit = Counter(i.event.date for i in infos if i.explicit and i.event.date)
+    dated = explicit.most_common(1)[0][0] if explicit else min((e.date for e in events if e.date), default=None)
+    placed = next((i for i in infos if i.coords), None)
+    cameo = Counter(e.cameo for e in events if e.cameo).most_common(1)
+    return Incident(
+        id=stable_id("inc", ids[0]),
+        plover=events[0].plover,
+        cameo=cameo[0][0] if cameo else None,
+        source=_merge_refs([r for e in events if e.modality != "denied" for r in e.source]),
+        target=_merge_refs([r for e in events if e.modality != "denied" for r in e.target]),
+        date=dated,
+        location=placed.event.location if placed else next((e.location for e in events if e.location), None),
+        place_id=placed.event.place_id if placed else None,
+        lat=placed.coords[0] if placed else None,
+        lon=placed.coords[1] if placed else None,
+        event_ids=ids,
+        doc_ids=sorted({i.doc.id for i in infos}),
+        evidence=[Evidence(span=e.evidence[0].span, role="mention") for e in sorted(events, key=lambda e: e.id)],
+    )
+
+
+@step("incidents")
+def find_incidents(corpus: Corpus, result: Verification) -> None:
+    """Cluster event mentions (complete link over :func:`same_incident`) into incidents, type by type."""
+    infos = [mention_info(corpus, d, e) for d, e in corpus.events() if e.modality in HAPPENED]
+    by_type: dict[str, list[int]] = {}
+    for n, info in enumerate(infos):
+        by_type.setdefault(info.event.plover, []).append(n)
+    cache: dict[tuple[int, int], bool] = {}
+
+    def compatible(i: int, j: int) -> bool:
+        key = (min(i, j), max(i, j))
+        if key not in cache:
+            cache[key] = same_incident(infos[key[0]], infos[key[1]])
+        return cache[key]
+
+    for members in by_type.values():
+        for group in complete_link(len(members), lambda x, y, m=members: compatible(m[x], m[y])):
+            incident = build_incident([infos[members[k]] for k in group])
+            result.incidents.append(incident)
+            for eid in incident.event_ids:
+                result.incident_of[eid] = incident.id
+    result.incidents.sort(key=lambda i: (i.date or "", i.id))

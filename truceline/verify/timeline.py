@@ -1,0 +1,86 @@
+"""The peace process in order: proposals, agreements, ceasefires, breaches, accusations,
+commitments' deadlines and contradictions, each line with its sources and evidence.
+
+Built from the verification records alone (stored or fresh), so the timeline, the report and
+the API show the same lines. Undated lines sort last; lines of one day keep a fixed order of
+kinds (an agreement before its breach).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from truceline.model import ActorRef, Agreement, Claim, Contradiction, Incident, TimelineEntry
+
+INCIDENT_KINDS = {"ACCUSE": "accusation", "THREATEN": "threat", "ASSAULT": "incident", "COERCE": "incident",
+                  "SANCTION": "incident", "MOBILIZE": "incident", "REJECT": "incident", "CONCEDE": "incident",
+                  "RETREAT": "incident"}  # fmt: skip
+AGREEMENT_KINDS = {"plan": "proposal", "ceasefire": "ceasefire", "agreement": "agreement", "joint_statement": "agreement"}
+ORDER = ["proposal", "agreement", "ceasefire", "status", "incident", "accusation", "threat", "deadline", "contradiction"]
+
+
+def _names(refs: Iterable[ActorRef]) -> str:
+    return ", ".join(dict.fromkeys(r.text for r in refs)) or "(unattributed)"
+
+
+def _day(value: str | None) -> str | None:
+    return value if value and value[:4].isdigit() else None
+
+
+def entries(incidents: list[Incident], claims: list[Claim], contradictions: list[Contradiction],
+            agreements: list[Agreement], outlet_of: dict[str, str] | None = None) -> list[TimelineEntry]:
+    """Every timeline line; ``outlet_of`` (document id -> outlet) names each line's sources."""
+    outlet_of = outlet_of or {}
+    out: list[TimelineEntry] = []
+
+    def outlets(doc_ids: Iterable[str]) -> list[str]:
+        return sorted({outlet_of.get(d) or d for d in doc_ids})
+
+    for a in agreements:
+        kind = AGREEMENT_KINDS.get(a.kind, "agreement")
+        who = _names(a.parties) if a.parties else _names([a.proposer] if a.proposer else [])
+        brokers = f", mediated by {_names(a.mediators)}" if a.mediators else ""
+        out.append(TimelineEntry(date=_day(a.date), kind=kind, title=f"{a.title or a.kind}: {who}{brokers}", status=a.status,
+                                 record=f"agreement:{a.id}", doc_ids=a.doc_ids, evidence=a.evidence[:3],
+                                 sources=outlets(a.doc_ids)))  # fmt: skip
+        for change in a.history[1:]:
+            out.append(TimelineEntry(date=_day(change.date), kind="status", title=f"{a.title or a.kind}: {change.status}",
+                                     status=change.status, record=f"agreement:{a.id}", evidence=change.evidence,
+                                     doc_ids=sorted({e.span.doc_id for e in change.evidence})))  # fmt: skip
+        for c in a.commitments:
+            if c.deadline:
+                out.append(TimelineEntry(
+                    date=_day(c.deadline), kind="deadline", title=f"deadline: {_names(c.obligors)} {c.action}",
+                    status=c.status, record=f"commitment:{c.id}", evidence=c.evidence,
+                    doc_ids=sorted({e.span.doc_id for e in c.evidence}),
+                ))  # fmt: skip
+    for inc in incidents:
+        kind = INCIDENT_KINDS.get(inc.plover)
+        if kind is None:
+            continue
+        out.append(TimelineEntry(
+            date=_day(inc.date), kind=kind,
+            title=f"{inc.plover}: {_names(inc.source)} -> {_names(inc.target)}"
+                  + (f" at {inc.location}" if inc.location else ""),
+            grade=inc.grade, record=f"incident:{inc.id}", sources=outlets(inc.doc_ids), doc_ids=inc.doc_ids,
+            evidence=inc.evidence[:3],
+        ))  # fmt: skip
+    dated = {i.id: i.date for i in incidents}
+    for con in contradictions:
+        when = _day(dated.get(con.incident_id or "")) if con.incident_id else None
+        out.append(TimelineEntry(date=when, kind="contradiction", title=f"{con.kind}: {con.subject}",
+                                 record=f"contradiction:{con.id}", evidence=con.evidence,
+                                 doc_ids=sorted({d for s in con.sides for d in s.doc_ids})))  # fmt: skip
+    for e in out:
+        e.sources = e.sources or outlets(e.doc_ids)
+    out.sort(key=lambda e: (e.date is None, e.date or "", ORDER.index(e.kind), e.title))
+    return out
+
+
+def filter_entries(items: list[TimelineEntry], kinds: set[str] | None = None, since: str | None = None,
+                   until: str | None = None) -> list[TimelineEntry]:
+    """Lines of these kinds within ``[since, until]`` (ISO prefixes compare as strings)."""
+    return [e for e in items
+            if (not kinds or e.kind in kinds)
+            and (since is None or (e.date is not None and e.date >= since))
+            and (until is None or (e.date is not None and e.date[:len(until)] <= until))]
