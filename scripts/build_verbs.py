@@ -130,7 +130,7 @@ LIGHT_VERBS: dict[str, dict[str, str]] = {
     "put": {}, "present": {}, "propose": {}, "unveil": {}, "submit": {}, "put forward": {}, "initiate": {},
     "establish": {"tie": "050", "relation": "050"}, "restore": {"tie": "050", "relation": "050"},
     "deliver": {"blow": "138"}, "observe": {"ceasefire": "0871"}, "respect": {"ceasefire": "0871"},
-    "violate": {}, "breach": {}, "break": {}, "end": {"mediation": "165", "talks": "164"},
+    "end": {"mediation": "165", "talks": "164"},  # (violate, breach, break: their own code, 196)
     "give": {"aid": "070", "asylum": "075"}, "grant": {"asylum": "075"},
 }
 

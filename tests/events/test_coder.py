@@ -311,3 +311,30 @@ def test_warring_sides_are_the_belligerents_not_the_last_pair_named():
 def test_named_party_is_not_the_sides():
     events = code_sentence("Armenia and Azerbaijan signed a deal.\n\nThe US war party wants conflict with Iran.")
     assert all(codes(e.source) != {"ARM", "AZE"} for e in events if "war party" in e.evidence[0].span.text)
+
+
+def test_accusing_one_another_is_two_accusations_and_two_claims():
+    evs = code_sentence("Serbia and Kosovo accused one another of violating the truce.", date(2021, 5, 2))
+    accuse = [(frozenset(codes(e.source)), frozenset(codes(e.target))) for e in evs if e.plover == "ACCUSE"]
+    assert len(accuse) == 2 and accuse[0] == accuse[1][::-1] and all(len(s) == 1 for pair in accuse for s in pair)
+    acts = [e for e in evs if e.plover == "ASSAULT" and e.modality == "alleged"]
+    assert len(acts) == 2
+    # each side's claim is about the other side
+    assert all(e.claimant is not None and codes(e.source) != {e.claimant.code} for e in acts)
+
+
+def test_with_absolute_gives_the_subject():
+    evs = code_sentence("The truce collapsed within hours, with Serbia and Kosovo accused one another of breaking it.",
+                        date(2021, 5, 2))
+    assert len([e for e in evs if e.plover == "ACCUSE"]) == 2
+
+
+def test_violating_a_truce_is_a_breach_not_a_ceasefire():
+    [ev] = [e for e in code_sentence("Rebels violated the truce on Monday.", date(2021, 5, 5))]
+    assert ev.plover == "ASSAULT" and ev.cameo == "196"
+
+
+def test_a_since_clause_under_an_agreement_is_its_own_event():
+    evs = code_sentence("Nothing the sides agreed on since Ruritanian troops attacked the border post on May 3 holds.",
+                        date(2021, 5, 20))
+    assert any(e.plover == "ASSAULT" and e.date == "2021-05-03" for e in evs)

@@ -489,6 +489,9 @@ def _subject(tok):
         for c in tok.children:
             if c.dep_ in SUBJ | {"nsubjpass"}:
                 return c
+        absolute = _with_absolute(tok)
+        if absolute is not None:
+            return absolute
         if (tok.dep_ in {"xcomp", "conj", "advcl", "pcomp"} or _misparsed_main(tok)) and tok.head.i != tok.i:
             tok = tok.head
             if tok.pos_ == "ADP":
@@ -498,6 +501,21 @@ def _subject(tok):
         else:
             return None
         seen += 1
+    return None
+
+
+def _with_absolute(tok):
+    """ "... with Armenia and Azerbaijan accusing one another": the noun phrase right after
+    "with" is the subject of the verb that follows it, however the parser attached the verb."""
+    if tok.i == 0:
+        return None
+    prev = tok.doc[tok.i - 1]
+    head = prev
+    while head.dep_ == "conj" and head.head.i < head.i:
+        head = head.head
+    if head.dep_ == "pobj" and head.head.lower_ == "with" and head.pos_ in {"PROPN", "NOUN", "PRON"} \
+            and tok.tag_ in {"VBG", "VBD", "VBN"}:
+        return head
     return None
 
 
@@ -903,6 +921,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
     where = _location(sent, ents_by_tok)
     events: list[Event] = []
     kept_trigs: list[Trigger] = []
+    mutual: list[str | None] = []  # per event: which role is "one another" / "each other"
     for trig in trigs:
         f = frames[trig.tok.i]
         if f.swallowed_by is not None:
@@ -978,6 +997,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
             warring = any(c.lower_ in WARRING for t in _side_tokens(src_t + tgt_t) for c in t.children)
             sides[f"{doc_id}-e{start_n + len(events)}"] = [side_roles, reciprocal, sent.start_char, warring]
         kept_trigs.append(trig)
+        mutual.append("target" if _reciprocal(tgt_t) else "source" if _reciprocal(src_t) else None)
         events.append(Event(
             id=f"{doc_id}-e{start_n + len(events)}", plover=code.plover, mode=mode_of(code.plover, trig, code.mode), context=list(code.context),
             cameo=code.cameo, source=source, target=target, date=when, location=where,
@@ -989,10 +1009,48 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
     if explicit is not None:
         explicit.update(id(ev) for ev, trig in zip(events, kept_trigs, strict=True)
                         if _explicit_act(trig.tok, ev.plover, ev.modality))
+    if any(mutual):
+        events = _split_mutual(doc_id, events, mutual, start_n, sides)
     for ev in events:
         if ev.plover == "REQUEST" and ev.modality == "asserted":
             ev.modality = "requested"  # what was asked for has not happened
     return events
+
+
+RECIPROCAL = ({"one", "another"}, {"each", "other"})
+
+
+def _reciprocal(toks) -> bool:
+    words = {t.lower_ for t in toks}
+    return any(r <= words for r in RECIPROCAL)
+
+
+def _split_mutual(doc_id: str, events: list[Event], mutual: list[str | None], start_n: int,
+                  sides: dict | None) -> list[Event]:
+    """ "A and B accused one another of X": A accuses B and B accuses A, and the act X is two
+    claims, each side's about the other. Ids are renumbered (and "the sides" records re-keyed)."""
+    pair = next((ev.source[:2] for ev, m in zip(events, mutual, strict=True) if m == "target" and len(ev.source) >= 2),
+                None)
+    if pair is None:
+        return events
+    a, b = pair
+    out: list[tuple[Event, str]] = []
+    for ev, m in zip(events, mutual, strict=True):
+        if m == "target" and len(ev.source) >= 2:
+            out += [(ev.model_copy(update={"source": [a], "target": [b]}), ""),
+                    (ev.model_copy(update={"source": [b], "target": [a]}), "")]
+        elif m == "source" and ev.modality == "alleged":
+            out += [(ev.model_copy(update={"source": [b], "claimant": a}), ""),
+                    (ev.model_copy(update={"source": [a], "claimant": b}), "")]
+        else:
+            out.append((ev, ev.id))
+    renamed = []
+    for n, (ev, old) in enumerate(out):
+        ev.id = f"{doc_id}-e{start_n + n}"
+        if sides is not None and old in sides and old != ev.id:
+            sides[ev.id] = sides.pop(old)
+        renamed.append(ev)
+    return renamed
 
 
 GENERIC = {"GOV", "CVL", "LEG", "ELI", "MIL", "COP", "REB", "OPP", "JUD", "MED", "BUS", "LAB", "EDU", "REF",
@@ -1226,6 +1284,8 @@ def _resolve_sides(doc_id: str, events: list[Event], sides: dict, sdoc, index: A
     """Fill "the sides" roles with the two parties; "each side blamed the other" becomes two
     events, A -> B and B -> A. Event ids are renumbered in document order."""
     out: list[Event] = []
+    # sentences where each side accuses the other: the acts they accuse each other of are two claims
+    mutual = {sides[e.id][2] for e in events if e.id in sides and sides[e.id][1]}
     for ev in events:
         if ev.id not in sides:
             out.append(ev)
@@ -1244,6 +1304,12 @@ def _resolve_sides(doc_id: str, events: list[Event], sides: dict, sdoc, index: A
 
         def keep(refs, pair_states=pair_states):
             return [r for r in refs if _state(r) not in pair_states]
+
+        if offset in mutual and ev.modality == "alleged" and "source" in roles and ev.plover != "ACCUSE":
+            # "each side blamed the other for breaching it": A says B breached it, B says A did
+            for accused, accuser in ((a, b), (b, a)):
+                out.append(ev.model_copy(update={"source": [accused], "target": keep(ev.target), "claimant": accuser}))
+            continue
 
         if "source" in roles:
             ev.source = [a, b] + keep(ev.source)
