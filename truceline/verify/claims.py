@@ -119,11 +119,31 @@ def _on_shared_passage(corpus: Corpus, a: tuple[str, int, int], b: tuple[str, in
     return False
 
 
-def _kind(claimant: ActorRef | None, incident_parties: set[str]) -> str:
+HOSTILE = {"ASSAULT", "COERCE", "ACCUSE", "THREATEN"}
+
+
+def belligerents(corpus: Corpus) -> set[str]:
+    """The corpus's warring parties: the two actors most often on either end of hostile events.
+
+    A party's claim about a ceasefire breach is an allegation even when the event names only
+    the other side ("each side blamed the other for breaching it").
+    """
+    if "belligerents" not in corpus.memo:
+        counts: dict[str, int] = defaultdict(int)
+        hostile = [e for _d, e in corpus.events() if e.plover in HOSTILE]
+        for ev in hostile:
+            for key in participants(ev):
+                counts[key] += 1
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+        corpus.memo["belligerents"] = {k for k, n in top if hostile and n >= 0.2 * len(hostile)} if len(top) == 2 else set()
+    return corpus.memo["belligerents"]
+
+
+def _kind(claimant: ActorRef | None, incident_parties: set[str], warring: set[str]) -> str:
     if claimant is None:
         return "report"
     key = actor_key(claimant)
-    return "allegation" if key and key in incident_parties else "statement"
+    return "allegation" if key and (key in incident_parties or key in warring) else "statement"
 
 
 def grade(incident: Incident, claims: list[Claim], groups: dict[str, int], corpus: Corpus) -> None:
@@ -165,6 +185,7 @@ def grade(incident: Incident, claims: list[Claim], groups: dict[str, int], corpu
 @step("claims")
 def find_claims(corpus: Corpus, result: Verification) -> None:
     """One claim per (incident, origin, document, stance), then independence and grades."""
+    warring = belligerents(corpus)
     for incident in result.incidents:
         mentions = [corpus.event_index[eid] for eid in incident.event_ids]
         parties = set().union(*(participants(e) for _d, e in mentions))
@@ -179,7 +200,7 @@ def find_claims(corpus: Corpus, result: Verification) -> None:
                 by_key[key] = Claim(
                     id=stable_id("clm", incident.id, origin, doc.id, stance), incident_id=incident.id,
                     claimant=claimant or ActorRef(text=doc.outlet or doc.id), stance=stance,
-                    kind=_kind(claimant, parties), origin=origin, doc_id=doc.id, outlet=doc.outlet,
+                    kind=_kind(claimant, parties, warring), origin=origin, doc_id=doc.id, outlet=doc.outlet,
                     evidence=[],
                 )  # fmt: skip
             claim = by_key[key]
