@@ -89,3 +89,13 @@ def test_reprocess_replaces_records_without_duplicating_them(tmp_path, runner):
     assert counts() == before
     report = json.loads(runner.invoke(app, ["report", "--db", db, "--json"]).stdout)
     assert report["quotes"] and report["actors"] and report["places"] and report["timex"]["count"] == before[2]
+
+
+def test_an_events_place_is_linked_to_the_geocoded_place(tmp_path):
+    docs, _ = truceline.extract([_write(tmp_path, [ARTICLE])])
+    [doc] = docs
+    met = [e for e in doc.events if e.location == "Geneva"]
+    assert met and all(e.place_id for e in met)
+    place = next(p for p in doc.places if p.id == met[0].place_id)
+    assert place.name == "Geneva" and abs(place.lat - 46.2) < 0.5
+    assert all(e.place_id is None for e in doc.events if not e.location)

@@ -105,7 +105,27 @@ def read(doc: Doc, sdoc) -> Reading:
     _link_speakers(reading, text, sdoc)
     reading.events = code_events(doc.id, text, sdoc, dct, reading.mentions, reading.actors, timex=reading.timex)
     _renumber(doc.id, reading)
+    _place_events(reading)
     return reading
+
+
+def _place_events(reading: Reading) -> None:
+    """Link each event's place as written (``location``) to the geocoded place at that spot.
+
+    The coder names the place governed by in/at/near in the event's sentence; the place
+    records say where those words are and where that is. An event with no such phrase stays
+    unplaced: a country named elsewhere in the sentence is not where the event happened.
+    """
+    for ev in reading.events:
+        if not ev.location or ev.place_id:
+            continue
+        span = ev.evidence[0].span
+        for place in reading.places:
+            hits = [e.span for e in place.evidence if span.start <= e.span.start and e.span.end <= span.end]
+            if hits and any(h.text == ev.location or h.text in ev.location or ev.location in h.text for h in hits):
+                if place.lat is not None:
+                    ev.place_id = place.id
+                    break
 
 
 def _publication_date(doc: Doc, sdoc) -> date | None:
