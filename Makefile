@@ -22,11 +22,11 @@ $(STAMP): pyproject.toml requirements.lock requirements-models.txt
 
 demo: install
 	$(BIN)/truceline ingest examples/karabakh-2020 --db $(DB)
-	$(BIN)/truceline report --db $(DB)
+	$(BIN)/truceline report --db $(DB) --html truceline-report.html
 
 test: install
 	$(BIN)/ruff check truceline tests
 	$(BIN)/python -m pytest -q -n 2
 
 clean:
-	rm -rf $(VENV) truceline.db truceline.db-wal truceline.db-shm .pytest_cache
+	rm -rf $(VENV) truceline.db truceline.db-wal truceline.db-shm truceline-report.html .pytest_cache

@@ -161,13 +161,23 @@ def schema() -> None:
 
 
 @app.command()
-def report(db: DbOpt = None, as_json: JsonOpt = False, full: Annotated[bool, typer.Option("--full", help="List every cut and passage.")] = False) -> None:
-    """Show what the store holds: documents by outlet and date, boilerplate cut, duplicates, re-used passages."""
+def report(
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    full: Annotated[bool, typer.Option("--full", help="List every cut and passage.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write one self-contained offline HTML report to this file.")] = None,
+) -> None:
+    """Show what the store holds: documents, cleaning, re-use, reading, and the verification record."""
     from truceline.api_python import report as build_report
     from truceline.reporting import render_report
 
     with _friendly_errors():
         data = build_report(db)
+        if html is not None:
+            from truceline.web.report import write_html
+
+            write_html(db, html)
+            err.print(f"wrote {html}", highlight=False)
     if as_json:
         out.print_json(data=data)
     else:
@@ -216,6 +226,78 @@ def reliability(
         err.print(f"[red]error:[/red] no outlet named {outlet!r} in the store (see `truceline report`)", highlight=False)
         raise typer.Exit(2)
     out.print(f"{outlet}: reliability {letter or 'cleared'}; incidents re-graded", highlight=False)
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default; use 0.0.0.0 deliberately).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the REST API (/api/v1, OpenAPI at /api/openapi.json) and the dashboard (/)."""
+    import uvicorn
+
+    from truceline.api import create_app
+
+    with _friendly_errors():
+        app = create_app(db)
+    err.print(f"truceline: dashboard at http://{host}:{port}/  API at http://{host}:{port}/api/docs", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="csv | jsonl | parquet | plover | cameo-tsv | geojson")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout when omitted; parquet needs a file).")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export events (and incidents for GeoJSON) in the formats event-data tools load."""
+    from truceline.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    if output is None and FORMATS[fmt].binary:
+        raise typer.BadParameter(f"{fmt} is binary: give --output FILE", param_hint="--output")
+    with _friendly_errors():
+        n = export(fmt, db, output)
+    err.print(f"{n} records as {fmt}" + (f" -> {output}" if output else ""), highlight=False)
+
+
+token_app = typer.Typer(help="API tokens for the write endpoints (review, ingest).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(name: Annotated[str, typer.Argument(help="Who the token is for (shown in the audit trail).")], db: DbOpt = None) -> None:
+    """Create a token; it is printed once and stored only as a hash."""
+    from truceline.api.security import create_token
+
+    with _friendly_errors():
+        secret = create_token(db, name)
+    out.print(secret, highlight=False)
+
+
+@token_app.command("list")
+def token_list(db: DbOpt = None) -> None:
+    """List token names and when they were created (never the secrets)."""
+    from truceline.api.security import list_tokens
+
+    with _friendly_errors():
+        for t in list_tokens(db):
+            out.print(f"{t['name']}\t{t['created_at']}\t{'revoked' if t['revoked'] else 'active'}", highlight=False)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="Token name.")], db: DbOpt = None) -> None:
+    """Revoke every token with this name."""
+    from truceline.api.security import revoke_token
+
+    with _friendly_errors():
+        n = revoke_token(db, name)
+    if not n:
+        err.print(f"[red]error:[/red] no active token named {name!r}", highlight=False)
+        raise typer.Exit(2)
+    out.print(f"revoked {n} token(s) named {name}", highlight=False)
 
 
 @app.command()

@@ -292,3 +292,33 @@ record_documents = Table(
 )
 
 VERIFICATION_TABLES = (record_documents, commitments, claims, contradictions, agreements, incidents)  # delete order
+
+# --- review (issue 6) -------------------------------------------------------------------------
+# API tokens (only a hash of the secret is kept) and analysts' reviews of extracted records.
+# Reviews are an append-only audit trail keyed by (kind, record_id): record ids are stable for
+# the same text, and neither ingest nor reprocess ever deletes a review.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(120), nullable=False, index=True),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("verdict", String(8)),  # correct | wrong | null (no verdict, or verdict cleared)
+    Column("field", String(64)),  # the edited field, null for a verdict-only review
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("note", Text),
+    Column("reviewer", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reviews_kind_record", "kind", "record_id"),
+)
