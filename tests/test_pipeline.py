@@ -140,3 +140,21 @@ def test_extract_contract_keys_and_span_property(sample_dir):
             assert other.text[p.other_start : p.other_end].strip()
             back = [q for q in other.reused_passages if q.other_doc == d.id and q.start == p.other_start]
             assert back and back[0].other_start == p.start
+
+
+def test_two_worker_processes_store_exactly_what_one_process_stores(sample_dir, tmp_path):
+    from sqlalchemy import select
+
+    from truceline.pipeline import ingest
+    from truceline.store.engine import open_engine
+    from truceline.store.schema import events, incidents, mentions, quotes, timexes
+
+    one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    ingest([sample_dir], db=one)
+    ingest([sample_dir], db=two, workers=2)
+    for table in (events, mentions, quotes, timexes, incidents):
+        rows = []
+        for url in (one, two):
+            with open_engine(url).connect() as conn:
+                rows.append([tuple(r) for r in conn.execute(select(table).order_by(table.c.id))])
+        assert rows[0] == rows[1] and rows[0], table.name

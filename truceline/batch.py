@@ -43,6 +43,7 @@ class Batch:
     duplicates: list[tuple[str, str, str, float]] = field(default_factory=list)
     passages: list[reuse.Passage] = field(default_factory=list)
     reuse: list[reuse.ReuseLink] = field(default_factory=list)
+    reader: Any = None  # how the read stage parses and reads (truceline.nlp.stage.LocalReader by default)
 
     @property
     def active(self) -> list[Doc]:

@@ -104,14 +104,25 @@ def ingest(
     timeout: Timeout = DEFAULT_TIMEOUT_S,
     encoding: Encoding = None,
     follow_links: FollowLinks = False,
+    workers: Annotated[int, typer.Option("--workers", help="Processes that parse and read (default 1).", min=1, max=64)] = 1,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine) or ray (a Ray cluster).")] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (with --engine ray; default: start a local Ray).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read articles into the store (idempotent: the same content is stored once)."""
     from truceline.pipeline import ingest as run_ingest
 
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"unknown engine {engine!r}; use local or ray", param_hint="--engine")
     options = _options(max_bytes, timeout, allow_private, encoding, follow_links)
     with _friendly_errors(), _progress("ingest") as progress:
-        summary = run_ingest(inputs, db=db, metadata=metadata, options=options, progress=progress)
+        reader = None
+        if engine == "ray":
+            from truceline.scale.ray_engine import RayReader
+
+            reader = RayReader(address=address, workers=workers)
+        summary = run_ingest(inputs, db=db, metadata=metadata, options=options, progress=progress, workers=workers,
+                             reader=reader)
     _print_errors(summary.errors)
     if as_json:
         out.print_json(data=summary.as_dict())

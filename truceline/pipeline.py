@@ -62,8 +62,14 @@ def ingest(
     options: ReadOptions | None = None,
     progress: Progress = _no_progress,
     engine: Engine | None = None,
+    workers: int = 1,
+    reader: Any = None,
 ) -> RunSummary:
-    """Read ``inputs`` (files, directories, URLs) into the store at ``db``; idempotent."""
+    """Read ``inputs`` (files, directories, URLs) into the store at ``db``; idempotent.
+
+    ``workers`` > 1 parses and reads in that many processes; ``reader`` replaces the local
+    reader altogether (e.g. :class:`truceline.scale.ray_engine.RayReader`).
+    """
     options = options or ReadOptions()
     inputs = [str(i) for i in inputs]
     engine = engine or open_engine(db)
@@ -82,14 +88,21 @@ def ingest(
             docs.setdefault(doc_id, Doc(doc_id, item))
         progress("inputs", len(docs) + summary.skipped, None)
     summary.errors.extend(e.message for e in index.errors)
-    return _run(engine, run_id, list(docs.values()), summary, progress, force=False)
+    return _run(engine, run_id, list(docs.values()), summary, progress, force=False, reader=_reader(workers, reader))
+
+
+def _reader(workers: int, reader: Any) -> Any:
+    from truceline.nlp.stage import LocalReader
+
+    return reader if reader is not None else LocalReader(workers)
 
 
 def _counts(s: RunSummary) -> dict[str, int]:
     return {"added": s.added, "updated": s.updated, "unchanged": s.unchanged, "skipped": s.skipped}
 
 
-def reprocess(db: str | None = None, progress: Progress = _no_progress, engine: Engine | None = None) -> RunSummary:
+def reprocess(db: str | None = None, progress: Progress = _no_progress, engine: Engine | None = None,
+              workers: int = 1, reader: Any = None) -> RunSummary:
     """Run every stage again on every stored document, e.g. after an upgrade added stages.
 
     Each document is re-read from its stored received text and metadata, so nothing that
@@ -100,12 +113,13 @@ def reprocess(db: str | None = None, progress: Progress = _no_progress, engine: 
     summary = RunSummary(run_id=run_id, db=engine.url.render_as_string(hide_password=True))
     with engine.connect() as conn:
         docs = [Doc(doc_id, repo.stored_article(conn, doc_id), status="updated") for doc_id in repo.all_ids(conn)]
-    return _run(engine, run_id, docs, summary, progress, force=True)
+    return _run(engine, run_id, docs, summary, progress, force=True, reader=_reader(workers, reader))
 
 
-def _run(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, progress: Progress, force: bool) -> RunSummary:
+def _run(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, progress: Progress, force: bool,
+         reader: Any = None) -> RunSummary:
     try:
-        _process(engine, run_id, docs, summary, progress, force)
+        _process(engine, run_id, docs, summary, progress, force, reader)
     except BaseException:
         repo.finish_run(engine, run_id, "failed", _counts(summary), summary.errors)
         raise
@@ -114,7 +128,8 @@ def _run(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, prog
 
 
 def _process(
-    engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, progress: Progress, force: bool = False
+    engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, progress: Progress, force: bool = False,
+    reader: Any = None,
 ) -> None:
     with engine.connect() as conn:
         known = repo.existing_ids(conn, (d.id for d in docs))
@@ -122,7 +137,7 @@ def _process(
             if doc.id in known:
                 changed = force or _metadata_changed(doc.article, known[doc.id])
                 doc.status = "updated" if changed else "unchanged"
-        batch = Batch(docs=docs, conn=conn, run_id=run_id)
+        batch = Batch(docs=docs, conn=conn, run_id=run_id, reader=reader)
         for i, name in enumerate(PIPELINE, 1):
             STAGES[name](batch)
             progress(name, i, len(PIPELINE))

@@ -34,16 +34,96 @@ class Reading:
 
 @stage("read")
 def read_documents(batch: Batch) -> None:
+    """Parse and read the batch's English documents through the batch's reader (local or Ray).
+
+    Two phases so that dating can use the whole batch: undated documents are first dated
+    from their own text (phase 1), then by the documents they share passages with; then every
+    document is read against its final date (phase 2).
+    """
     docs = [d for d in batch.active if d.language in READ_LANGUAGES]
     if not docs:
         return
-    nlp = get_nlp()
-    parsed = list(nlp.pipe((d.cleaned.text for d in docs), batch_size=BATCH_SIZE))
-    for doc, sdoc in zip(docs, parsed, strict=True):
-        _publication_date(doc, sdoc)
+    reader = batch.reader or LocalReader()
+    undated = [d for d in docs if not d.article.published]
+    estimates = reader.estimate([(d.id, d.cleaned.text) for d in undated]) if undated else {}
+    for d in undated:
+        _apply_estimate(d, *estimates.get(d.id, (None, "")))
     _date_from_reuse(batch, docs)
-    for doc, sdoc in zip(docs, parsed, strict=True):
-        doc.reading = read(doc, sdoc)
+    readings = reader.read([(d.id, d.cleaned.text, d.article.published) for d in docs])
+    for d in docs:
+        d.reading = readings[d.id]
+
+
+def _apply_estimate(doc: Doc, estimate: str | None, basis: str) -> None:
+    """An undated document's date estimated from its own dated references, labelled as such."""
+    if estimate is None:
+        doc.article.published_source = "unknown"
+        return
+    doc.article.published, doc.article.published_source = estimate, "estimated"
+    doc.article.extra["published_estimate_basis"] = basis
+
+
+ReadItem = tuple[str, str, str | None]  # doc id, clean text, publication date (ISO) or None
+
+
+def estimate_text(text: str, sdoc) -> tuple[str | None, str]:
+    from truceline.nlp.timex import estimate_publication_date
+
+    when, basis = estimate_publication_date(text, sdoc)
+    return (when.isoformat() if when else None), basis
+
+
+def read_text(doc_id: str, text: str, sdoc, published: str | None) -> Reading:
+    """All reading records of one parsed text: a pure function of its inputs (any worker may run it)."""
+    return read_parsed(doc_id, text, sdoc, date.fromisoformat(published) if published else None)
+
+
+class LocalReader:
+    """Reads on this machine: in this process (``workers=1``) or a pool of forked worker processes.
+
+    The model is loaded once per process; with a pool each worker parses *and* reads its
+    documents, so both scale with the cores, and readings (plain records) come back pickled.
+    Parses of phase 1 are kept for phase 2 when reading in this process.
+    """
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, workers)
+        self._parsed: dict[str, object] = {}
+
+    def _pipe(self, texts: list[str]):
+        return get_nlp().pipe(texts, batch_size=BATCH_SIZE)
+
+    def estimate(self, items: list[tuple[str, str]]) -> dict[str, tuple[str | None, str]]:
+        out = {}
+        if self.workers > 1:
+            from truceline.nlp.pool import map_pool
+
+            return dict(map_pool(_estimate_one, items, self.workers))
+        for (doc_id, text), sdoc in zip(items, self._pipe([t for _i, t in items]), strict=True):
+            self._parsed[doc_id] = sdoc
+            out[doc_id] = estimate_text(text, sdoc)
+        return out
+
+    def read(self, items: list[ReadItem]) -> dict[str, Reading]:
+        if self.workers > 1:
+            from truceline.nlp.pool import map_pool
+
+            return dict(map_pool(_read_one, items, self.workers))
+        todo = [it for it in items if it[0] not in self._parsed]
+        parsed = dict(zip((i for i, _t, _p in todo), self._pipe([t for _i, t, _p in todo]), strict=True))
+        parsed.update(self._parsed)
+        self._parsed = {}
+        return {doc_id: read_text(doc_id, text, parsed[doc_id], pub) for doc_id, text, pub in items}
+
+
+def _estimate_one(item: tuple[str, str]) -> tuple[str, tuple[str | None, str]]:
+    doc_id, text = item
+    return doc_id, estimate_text(text, get_nlp()(text))
+
+
+def _read_one(item: ReadItem) -> tuple[str, Reading]:
+    doc_id, text, published = item
+    return doc_id, read_text(doc_id, text, get_nlp()(text), published)
 
 
 def _date_from_reuse(batch: Batch, docs: list[Doc]) -> None:
@@ -88,23 +168,27 @@ def _date_from_reuse(batch: Batch, docs: list[Doc]) -> None:
 
 
 def read(doc: Doc, sdoc) -> Reading:
-    """All reading records of one parsed document, with stable per-document ids."""
+    """All reading records of one parsed pipeline document (dated from its text when undated)."""
+    dct = _publication_date(doc, sdoc)
+    return read_parsed(doc.id, doc.cleaned.text, sdoc, dct)
+
+
+def read_parsed(doc_id: str, text: str, sdoc, dct: date | None) -> Reading:
+    """All reading records of one parsed text, with stable per-document ids."""
     from truceline.events.coder import code_events
     from truceline.nlp.actors import link_actors
     from truceline.nlp.geo import extract_places
     from truceline.nlp.quotes import extract_quotes
     from truceline.nlp.timex import extract_timex
 
-    text = doc.cleaned.text
-    dct = _publication_date(doc, sdoc)
     reading = Reading()
-    reading.timex = extract_timex(doc.id, text, sdoc, dct)
-    reading.actors, reading.mentions = link_actors(doc.id, text, sdoc, dct)
-    reading.places = extract_places(doc.id, text, sdoc)
-    reading.quotes = extract_quotes(doc.id, text, sdoc)
+    reading.timex = extract_timex(doc_id, text, sdoc, dct)
+    reading.actors, reading.mentions = link_actors(doc_id, text, sdoc, dct)
+    reading.places = extract_places(doc_id, text, sdoc)
+    reading.quotes = extract_quotes(doc_id, text, sdoc)
     _link_speakers(reading, text, sdoc)
-    reading.events = code_events(doc.id, text, sdoc, dct, reading.mentions, reading.actors, timex=reading.timex)
-    _renumber(doc.id, reading)
+    reading.events = code_events(doc_id, text, sdoc, dct, reading.mentions, reading.actors, timex=reading.timex)
+    _renumber(doc_id, reading)
     _place_events(reading)
     return reading
 
