@@ -27,6 +27,7 @@ triggers, so ``events[0]`` is the sentence's main event (what single-event gold 
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -447,15 +448,22 @@ class Actors:
                 continue  # "Ceasefires agreed to by ...": an unknown "actor" that names an event
             self.items.append((span.start, span.end, ActorRef(text=span.text, code=code, actor_id=m.actor_id)))
         self.items.sort(key=lambda x: (x[0], x[1]))
+        self.starts = [s for s, _e, _r in self.items]
+        self.longest = max((e - s for s, e, _r in self.items), default=0)
 
     def in_tokens(self, toks: Iterable) -> list[ActorRef]:
         """Actors whose mention overlaps the given tokens, outermost mention per place, in text order."""
         toks = sorted(toks, key=lambda t: t.i)
+        if not toks or not self.items:
+            return []
         spans = [(t.idx, t.idx + len(t.text)) for t in toks]
+        lo, hi = spans[0][0], max(b for _a, b in spans)
+        first = bisect.bisect_left(self.starts, lo - self.longest)  # no mention starting earlier can reach lo
+        last = bisect.bisect_left(self.starts, hi)
         out: list[ActorRef] = []
         seen: set[tuple] = set()
-        for s, e, ref in self.items:
-            if any(s < b and a < e for a, b in spans):
+        for s, e, ref in self.items[first:last]:
+            if e > lo and any(s < b and a < e for a, b in spans):
                 k = (ref.actor_id, ref.code)
                 if k not in seen:
                     seen.add(k)
