@@ -21,11 +21,14 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from truceline.ingestion.types import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_S, ReadOptions
 from truceline.store.engine import ENV_VAR, StoreError
@@ -70,6 +73,27 @@ def _progress(label: str) -> Iterator:
         yield update
 
 
+class _DocsPerSecond(ProgressColumn):
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} docs/s" if speed else "- docs/s")
+
+
+@contextmanager
+def _documents_progress(label: str) -> Iterator:
+    """Documents done/total (when the inputs say), docs/s and ETA on stderr, only on a terminal."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.fields[of]}"), _DocsPerSecond(), TimeRemainingColumn(),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:  # fmt: skip
+        task = bar.add_task(label, total=None, of="?")
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            bar.update(task, description=f"{label}: {stage}", completed=done, total=total,
+                       of=str(total) if total is not None else "?")  # fmt: skip
+
+        yield update
+
+
 @contextmanager
 def _friendly_errors() -> Iterator[None]:
     try:
@@ -80,7 +104,7 @@ def _friendly_errors() -> Iterator[None]:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        err.print("interrupted: nothing of this run was stored; run it again to resume")
+        err.print("interrupted: the batches committed so far are stored; run it again to resume")
         raise typer.Exit(130) from None
     except Exception as exc:
         if os.environ.get("TRUCELINE_DEBUG"):
@@ -107,6 +131,7 @@ def ingest(
     workers: Annotated[int, typer.Option("--workers", help="Processes that parse and read (default 1).", min=1, max=64)] = 1,
     engine: Annotated[str, typer.Option("--engine", help="local (this machine) or ray (a Ray cluster).")] = "local",
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (with --engine ray; default: start a local Ray).")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Documents per batch; each batch is one transaction (default 32).", min=1, max=10_000)] = 32,
     as_json: JsonOpt = False,
 ) -> None:
     """Read articles into the store (idempotent: the same content is stored once)."""
@@ -115,14 +140,18 @@ def ingest(
     if engine not in ("local", "ray"):
         raise typer.BadParameter(f"unknown engine {engine!r}; use local or ray", param_hint="--engine")
     options = _options(max_bytes, timeout, allow_private, encoding, follow_links)
-    with _friendly_errors(), _progress("ingest") as progress:
+    with _friendly_errors(), _documents_progress("ingest") as progress:
         reader = None
         if engine == "ray":
             from truceline.scale.ray_engine import RayReader
 
             reader = RayReader(address=address, workers=workers)
-        summary = run_ingest(inputs, db=db, metadata=metadata, options=options, progress=progress, workers=workers,
-                             reader=reader)
+        try:
+            summary = run_ingest(inputs, db=db, metadata=metadata, options=options, progress=progress,
+                                 workers=workers, reader=reader, batch_size=batch_size)
+        finally:
+            if reader is not None:
+                reader.close()  # stops the Ray this run started (a cluster it joined keeps running)
     _print_errors(summary.errors)
     if as_json:
         out.print_json(data=summary.as_dict())
@@ -309,6 +338,17 @@ def token_revoke(name: Annotated[str, typer.Argument(help="Token name.")], db: D
         err.print(f"[red]error:[/red] no active token named {name!r}", highlight=False)
         raise typer.Exit(2)
     out.print(f"revoked {n} token(s) named {name}", highlight=False)
+
+
+@app.command("verify")
+def verify_cmd(db: DbOpt = None) -> None:
+    """Recompute the verification records (incidents, claims, contradictions, agreements) for the whole store."""
+    from truceline.pipeline import verify_store
+    from truceline.store.engine import open_engine
+
+    with _friendly_errors(), err.status("verifying the store"):
+        verify_store(open_engine(db))
+    out.print("verification records rebuilt", highlight=False)
 
 
 @app.command()

@@ -1,14 +1,20 @@
-"""The ingest pipeline: named stages over one batch of documents, then one atomic write.
+"""The ingest pipeline: documents stream through named stages in batches, one transaction each.
 
 :data:`PIPELINE` lists the stage names in order; the stages live with their subject
 (:mod:`truceline.ingestion.stages`, :mod:`truceline.nlp.stage`) and register themselves in
-:data:`truceline.batch.STAGES`. A run reads its inputs, runs every stage on the batch and
-writes the result in one transaction.
+:data:`truceline.batch.STAGES`. A run reads its inputs lazily, cuts them into batches of
+``batch_size`` documents, runs every stage on each batch and writes it in its own transaction,
+so memory stays flat however large the input, and a run that stops part-way keeps every batch
+it committed: running it again skips the stored documents (ids are content hashes) and goes on.
+
+Corpus-level verification is rebuilt once, at the end of the run, in its own transaction. From
+the first batch's commit until then the store is marked ``verification_stale``; a run that dies
+in between leaves it so, and the next run (or ``truceline verify``) rebuilds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +29,11 @@ from truceline.ingestion.stages import document_id, outlet_id
 from truceline.ingestion.textmeta import normalize_date
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 from truceline.nlp import stage as _reading_stage  # noqa: F401  (registers the "read" stage)
-from truceline.store import repo
+from truceline.store import repo, streaming
 from truceline.store.engine import open_engine
 from truceline.store.records import reading_rows
 
+DEFAULT_BATCH_SIZE = 32  # documents per batch and transaction (spaCy pipes them in smaller batches)
 PIPELINE = ["outlets", "clean", "metadata", "language", "fingerprint", "duplicates", "reuse", "read"]
 Progress = Callable[[str, int, int | None], None]
 
@@ -64,11 +71,16 @@ def ingest(
     engine: Engine | None = None,
     workers: int = 1,
     reader: Any = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    verify: bool = True,
 ) -> RunSummary:
-    """Read ``inputs`` (files, directories, URLs) into the store at ``db``; idempotent.
+    """Read ``inputs`` (files, directories, URLs) into the store at ``db``; idempotent and resumable.
 
     ``workers`` > 1 parses and reads in that many processes; ``reader`` replaces the local
-    reader altogether (e.g. :class:`truceline.scale.ray_engine.RayReader`).
+    reader altogether (e.g. :class:`truceline.scale.ray_engine.RayReader`). Documents are
+    written ``batch_size`` at a time; ``progress("documents", done, total)`` is called after
+    each batch (``total`` is None when the inputs do not say how many documents they hold).
+    ``verify=False`` leaves the verification rebuild to a later run or ``truceline verify``.
     """
     options = options or ReadOptions()
     inputs = [str(i) for i in inputs]
@@ -78,17 +90,47 @@ def ingest(
     index = MetadataIndex()
     if metadata:
         index.load(Path(metadata))
-    docs: dict[str, Doc] = {}
-    for item in read_inputs(inputs, options, index):
-        if isinstance(item, InputError):
-            summary.errors.append(item.message)
-            summary.skipped += 1
-        else:
+    total = _known_total(inputs)
+
+    def batches() -> Iterator[list[Doc]]:
+        seen: set[str] = set()  # ids met in this run: the first copy of a text is the one kept
+        batch: list[Doc] = []
+        for item in read_inputs(inputs, options, index):
+            if isinstance(item, InputError):
+                summary.errors.append(item.message)
+                summary.skipped += 1
+                continue
             doc_id = document_id(item.text)
-            docs.setdefault(doc_id, Doc(doc_id, item))
-        progress("inputs", len(docs) + summary.skipped, None)
-    summary.errors.extend(e.message for e in index.errors)
-    return _run(engine, run_id, list(docs.values()), summary, progress, force=False, reader=_reader(workers, reader))
+            if doc_id in seen:
+                continue
+            seen.add(doc_id)
+            batch.append(Doc(doc_id, item))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        summary.errors.extend(e.message for e in index.errors)
+
+    return _run(engine, run_id, batches(), summary, progress, force=False, reader=_reader(workers, reader),
+                total=total, verify=verify, close_reader=reader is None)
+
+
+def _known_total(inputs: list[str]) -> int | None:
+    """How many documents the inputs hold, when every input is one-article files (else None)."""
+    from truceline.ingestion.readers import EXTENSIONS, _walk
+
+    n = 0
+    for item in inputs:
+        path = Path(item)
+        if item.lower().startswith(("http://", "https://")) or not path.exists():
+            return None
+        files = _walk(path) if path.is_dir() else [path]
+        for f in files:
+            if EXTENSIONS.get(f.suffix.lower(), "text") not in ("text", "html"):
+                return None
+            n += 1
+    return n
 
 
 def _reader(workers: int, reader: Any) -> Any:
@@ -102,7 +144,7 @@ def _counts(s: RunSummary) -> dict[str, int]:
 
 
 def reprocess(db: str | None = None, progress: Progress = _no_progress, engine: Engine | None = None,
-              workers: int = 1, reader: Any = None) -> RunSummary:
+              workers: int = 1, reader: Any = None, batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
     """Run every stage again on every stored document, e.g. after an upgrade added stages.
 
     Each document is re-read from its stored received text and metadata, so nothing that
@@ -112,25 +154,54 @@ def reprocess(db: str | None = None, progress: Progress = _no_progress, engine: 
     run_id = repo.start_run(engine, "reprocess", [])
     summary = RunSummary(run_id=run_id, db=engine.url.render_as_string(hide_password=True))
     with engine.connect() as conn:
-        docs = [Doc(doc_id, repo.stored_article(conn, doc_id), status="updated") for doc_id in repo.all_ids(conn)]
-    return _run(engine, run_id, docs, summary, progress, force=True, reader=_reader(workers, reader))
+        ids = repo.all_ids(conn)
+
+    def batches() -> Iterator[list[Doc]]:
+        for i in range(0, len(ids), batch_size):
+            with engine.connect() as conn:
+                yield [Doc(doc_id, repo.stored_article(conn, doc_id), status="updated") for doc_id in ids[i : i + batch_size]]
+
+    return _run(engine, run_id, batches(), summary, progress, force=True, reader=_reader(workers, reader), total=len(ids),
+                close_reader=reader is None)
 
 
-def _run(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, progress: Progress, force: bool,
-         reader: Any = None) -> RunSummary:
+def _run(engine: Engine, run_id: int, batches: Iterable[list[Doc]], summary: RunSummary, progress: Progress,
+         force: bool, reader: Any = None, total: int | None = None, verify: bool = True,
+         close_reader: bool = False) -> RunSummary:
     try:
-        _process(engine, run_id, docs, summary, progress, force, reader)
+        done = 0
+        progress("documents", 0, total)
+        for docs in batches:
+            n = len(docs)  # stages may add stored documents (re-cleaned, re-dated) to the batch
+            _process(engine, run_id, docs, summary, force, reader)
+            done += n
+            progress("documents", done, total)
+        with engine.connect() as conn:
+            stale = streaming.get_state(conn, streaming.STALE) == "1"
+        if verify and stale:
+            progress("verify", done, total)
+            verify_store(engine)
     except BaseException:
         repo.finish_run(engine, run_id, "failed", _counts(summary), summary.errors)
         raise
+    finally:
+        close = getattr(reader, "close", None)
+        if close_reader and callable(close):  # a reader the caller gave stays the caller's to close
+            close()
     repo.finish_run(engine, run_id, "done", _counts(summary), summary.errors)
     return summary
 
 
-def _process(
-    engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, progress: Progress, force: bool = False,
-    reader: Any = None,
-) -> None:
+def verify_store(engine: Engine) -> None:
+    """Recompute every verification record for the whole store, in one transaction."""
+    with engine.begin() as conn:
+        rebuild_verification(conn)
+        streaming.set_state(conn, streaming.STALE, "0")
+
+
+def _process(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, force: bool = False,
+             reader: Any = None) -> None:
+    """One batch: every stage, then one transaction with its documents, links, records and bands."""
     with engine.connect() as conn:
         known = repo.existing_ids(conn, (d.id for d in docs))
         for doc in docs:
@@ -138,24 +209,56 @@ def _process(
                 changed = force or _metadata_changed(doc.article, known[doc.id])
                 doc.status = "updated" if changed else "unchanged"
         batch = Batch(docs=docs, conn=conn, run_id=run_id, reader=reader)
-        for i, name in enumerate(PIPELINE, 1):
+        for name in PIPELINE:
             STAGES[name](batch)
-            progress(name, i, len(PIPELINE))
-    summary.doc_ids = [d.id for d in docs if d.status != "recleaned"]
-    summary.added = sum(d.status == "new" for d in docs)
-    summary.updated = sum(d.status in ("updated", "recleaned") for d in docs)
-    summary.unchanged = sum(d.status == "unchanged" for d in docs)
+        redated = [d for d in docs if d.status == "redated"]
+        recomputed = {d.id for d in docs if d.status not in ("unchanged", "redated")}
+        kept = streaming.kept_rows(conn, [d.id for d in redated], recomputed) if redated else None
+    summary.doc_ids.extend(d.id for d in docs if d.status not in ("recleaned", "redated"))
+    summary.added += sum(d.status == "new" for d in docs)
+    summary.updated += sum(d.status in ("updated", "recleaned", "redated") for d in docs)
+    summary.unchanged += sum(d.status == "unchanged" for d in docs)
+    touched = [d.id for d in docs if d.status != "unchanged"]
+    if not touched:
+        return  # nothing to write: verification stays as it is
+
+    changed = [_row(d, run_id, update=True) for d in docs if d.status in ("updated", "recleaned")]
+    passage_rows = [vars(p) for p in batch.passages]
+    duplicate_rows = [{"doc_id": a, "other_doc_id": b, "kind": k, "similarity": s} for a, b, k, s in batch.duplicates]
+    reuse_rows = [vars(r) for r in batch.reuse]
+    if kept is not None:  # re-read for a new date only: everything but the date and the reading stays
+        by_id = {d.id: d for d in redated}
+        for row in kept["documents"]:
+            art = by_id[row["id"]].article
+            row.update(published=art.published, published_source=art.published_source, extra=art.extra,
+                       updated_run_id=run_id, updated_at=repo.now())  # fmt: skip
+            changed.append(row)
+        passage_rows += kept["passages"]
+        reuse_rows = _unique(reuse_rows + kept["reuse"], ("doc_id", "start", "end", "other_doc", "other_start", "other_end"))
+        duplicate_rows = _unique(duplicate_rows + kept["duplicates"], ("doc_id", "other_doc_id"))
+
+    def after(conn: Connection) -> None:
+        streaming.write_bands(conn, touched)
+        streaming.set_state(conn, streaming.STALE, "1")
+
     repo.write_batch(
         engine,
         outlet_rows=list(batch.outlets.values()),
         new_docs=[_row(d, run_id) for d in docs if d.status == "new"],
-        changed_docs=[_row(d, run_id, update=True) for d in docs if d.status in ("updated", "recleaned")],
-        passage_rows=[vars(p) for p in batch.passages],
-        duplicate_rows=[{"doc_id": a, "other_doc_id": b, "kind": k, "similarity": s} for a, b, k, s in batch.duplicates],
-        reuse_rows=[vars(r) for r in batch.reuse],
+        changed_docs=changed,
+        passage_rows=passage_rows,
+        duplicate_rows=duplicate_rows,
+        reuse_rows=reuse_rows,
         record_rows=_record_rows(d for d in docs if d.status != "unchanged"),
-        after=rebuild_verification,
+        after=after,
     )
+
+
+def _unique(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
+    seen: dict[tuple, dict] = {}
+    for r in rows:
+        seen.setdefault(tuple(r[k] for k in key), r)
+    return list(seen.values())
 
 
 def rebuild_verification(conn: Connection) -> None:

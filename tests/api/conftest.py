@@ -1,13 +1,18 @@
-"""API fixtures: the sample corpus ingested once per session, a private copy of it per test."""
+"""API fixtures: the sample corpus ingested once per session and backend, a private copy of it per test.
+
+Every fixture here is parametrized over the store backends (``tests/backends.py``): the API tests run
+once on SQLite and once on PostgreSQL (a template database, copied per test with CREATE DATABASE ...
+TEMPLATE).
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.backends import BACKENDS, copy_store, create_pg_database, drop_pg_database
 from truceline.api import create_app
 from truceline.api.security import create_token
 from truceline.pipeline import ingest
@@ -16,35 +21,36 @@ from truceline.store.engine import open_engine
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "karabakh-2020"
 
 
-@pytest.fixture(scope="session")
-def sample_template(tmp_path_factory) -> Path:
-    """An SQLite store holding the sample corpus (built once; copy it, never write to it)."""
-    path = tmp_path_factory.mktemp("sample-store") / "template.db"
-    engine = open_engine(f"sqlite:///{path}")
-    ingest([SAMPLE], engine=engine)
-    engine.dispose()
-    return path
-
-
-def copy_store(template: Path, dest: Path) -> str:
-    src, dst = sqlite3.connect(template), sqlite3.connect(dest)
-    with dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{dest}"
+@pytest.fixture(scope="session", params=BACKENDS)
+def sample_template(request, tmp_path_factory):
+    """A store holding the sample corpus (built once per backend; copy it, never write to it): its URL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sample-store') / 'template.db'}"
+        name = None
+    else:
+        name, url = create_pg_database(prefix="tl_tmpl")
+    try:
+        engine = open_engine(url)
+        ingest([SAMPLE], engine=engine)
+        engine.dispose()
+        yield url
+    finally:
+        if name:
+            drop_pg_database(name)
 
 
 @pytest.fixture
-def sample_db(sample_template: Path, tmp_path: Path) -> str:
+def sample_db(sample_template: str, tmp_path: Path):
     """A private copy of the sample store: its URL."""
-    return copy_store(sample_template, tmp_path / "sample.db")
+    with copy_store(sample_template, tmp_path, "sample") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def module_sample_db(sample_template: Path, tmp_path_factory) -> str:
+def module_sample_db(sample_template: str, tmp_path_factory):
     """A copy of the sample store shared by one module's tests (for read-only use)."""
-    return copy_store(sample_template, tmp_path_factory.mktemp("module-store") / "sample.db")
+    with copy_store(sample_template, tmp_path_factory.mktemp("module-store"), "sample") as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Stores for the export tests: a small one from sentences written here, and the sample corpus."""
+"""Stores for the export tests: a small one from sentences written here, and the sample corpus, on each backend."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.backends import BACKENDS, create_pg_database, drop_pg_database
 from tests.conftest import SAMPLE
 
 # Written for these tests: commas, quotes, non-ASCII, compound actors, an allegation, a denial.
@@ -23,39 +24,62 @@ DOCS = [
 ]  # fmt: skip
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def export_backend(request) -> str:
+    """The backend of the export tests' stores: each test runs on SQLite and on PostgreSQL."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def small_db(tmp_path_factory) -> str:
+def _session_store(export_backend, tmp_path_factory):
+    """Empty stores on the session's backend, by name (PostgreSQL databases are dropped at the end)."""
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        if export_backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('export-' + name) / (name + '.db')}"
+        db, url = create_pg_database(prefix="tl_export")
+        made.append(db)
+        return url
+
+    yield make
+    for db in made:
+        drop_pg_database(db)
+
+
+@pytest.fixture(scope="session")
+def small_db(_session_store, tmp_path_factory) -> str:
     from truceline.pipeline import ingest
 
     root = tmp_path_factory.mktemp("export-small")
     path = root / "docs.jsonl"
     path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in DOCS), encoding="utf-8")
-    url = f"sqlite:///{root / 'small.db'}"
+    url = _session_store("small")
     run = ingest([path], db=url)
     assert run.added == len(DOCS) and not run.errors
     return url
 
 
 @pytest.fixture(scope="session")
-def sample_store(tmp_path_factory) -> str:
+def sample_store(_session_store) -> str:
     from truceline.pipeline import ingest
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('export-sample') / 'sample.db'}"
+    url = _session_store("sample")
     ingest([SAMPLE], db=url)
     return url
 
 
 @pytest.fixture(scope="session")
-def empty_db(tmp_path_factory) -> str:
+def empty_db(_session_store) -> str:
     from truceline.store.engine import open_engine
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('export-empty') / 'empty.db'}"
+    url = _session_store("empty")
     open_engine(url).dispose()
     return url
 
 
 @pytest.fixture(params=["small", "sample", "empty"])
-def store(request) -> str:
+def store(request, export_backend) -> str:
     return request.getfixturevalue({"small": "small_db", "sample": "sample_store", "empty": "empty_db"}[request.param])
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends import copy_store
 from tests.conftest import ROOT
 from tests.export.conftest import contract_events, incidents_of
 from truceline.eval.events_plover import TYPES as PLOVER_TYPES
@@ -320,20 +321,16 @@ def test_geojson_places_incidents_with_coordinates(small_db, tmp_path):
 
 
 def test_geojson_from_a_store_whose_incidents_have_coordinates(small_db, tmp_path):
-    import sqlite3
+    with copy_store(small_db, tmp_path, "placed") as url:
+        _geojson_with_coordinates(url, tmp_path)
 
+
+def _geojson_with_coordinates(url, tmp_path):
     from sqlalchemy import select, update
 
     from truceline.store.engine import open_engine
     from truceline.store.schema import incidents
 
-    path = tmp_path / "placed.db"
-    src, dst = sqlite3.connect(small_db.removeprefix("sqlite:///")), sqlite3.connect(path)
-    with dst:
-        src.backup(dst)  # a WAL store is copied whole only through the backup API
-    src.close()
-    dst.close()
-    url = f"sqlite:///{path}"
     engine = open_engine(url)
     with engine.begin() as conn:
         first, data = conn.execute(select(incidents.c.id, incidents.c.data).order_by(incidents.c.id)).first()

@@ -217,3 +217,27 @@ def _confirm(
         if k not in cache:
             cache[k] = doc_shingles(t)
     return jaccard(cache[i], cache[j])
+
+
+# --- band keys (the stored LSH index) ---------------------------------------------------------
+
+
+@cache
+def _hashranges(threshold: float, num_perm: int) -> tuple[tuple[int, int], ...]:
+    """The bands :class:`MinHashLSH` uses for this threshold, so the stored index finds the same pairs."""
+    lsh = MinHashLSH(threshold=max(0.05, threshold - LSH_MARGIN), num_perm=num_perm)
+    return tuple(lsh.hashranges)
+
+
+def band_key(band: int, data: bytes) -> int:
+    """A signed 64-bit key for one band's values (fits a BIGINT column)."""
+    digest = hashlib.blake2b(band.to_bytes(2, "little") + data, digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def doc_band_keys(signature: bytes, threshold: float = DEFAULT_THRESHOLD) -> list[int]:
+    """The LSH band keys of a document signature; two documents are candidates when they share one."""
+    size, values = sketch_values(signature)
+    if size == 0:
+        return []
+    return [band_key(b, values[s:e].tobytes()) for b, (s, e) in enumerate(_hashranges(threshold, len(values)))]

@@ -356,3 +356,15 @@ def _nested(a: ReuseLink, b: ReuseLink) -> bool:
     a_in_b = inside(a.start, a.end, b.start, b.end) and inside(a.other_start, a.other_end, b.other_start, b.other_end)
     b_in_a = inside(b.start, b.end, a.start, a.end) and inside(b.other_start, b.other_end, a.other_start, a.other_end)
     return a_in_b or b_in_a
+
+
+def band_keys(signature: bytes) -> list[int]:
+    """One key per MinHash position, ``position << 32 | value``: the one-row bands of :func:`_candidates`.
+
+    Two passages share a key exactly when :func:`_shared_minimum_pairs` would pair them, so the
+    stored index (``passage_bands``) gives the same candidates as sorting every stored passage.
+    """
+    size, values = sketch_values(signature)
+    if size == 0:
+        return []
+    return ((np.arange(len(values), dtype=np.int64) << 32) | values.astype(np.int64)).tolist()

@@ -18,7 +18,7 @@ from truceline.ingestion import dedup, reuse
 from truceline.ingestion.clean import Cleaned, clean, paragraph_keys
 from truceline.ingestion.decode import normalize_text
 from truceline.ingestion.textmeta import dateline, detect_language, is_plausible_published, normalize_date
-from truceline.store import repo
+from truceline.store import repo, streaming
 
 
 def document_id(text: str) -> str:
@@ -127,7 +127,9 @@ def find_duplicates(batch: Batch) -> None:
     active = batch.active
     ids = {d.id for d in active}
     new = [dedup.DocKey(d.id, d.content_hash, d.signature) for d in active]
-    existing = [dedup.DocKey(*k) for k in repo.document_keys(batch.conn, exclude=ids)]
+    # only the stored documents that share an LSH band or the content hash: what the LSH
+    # query over the whole store would propose (store/streaming.py keeps the band index)
+    existing = [dedup.DocKey(*k) for k in streaming.candidate_documents(batch.conn, new, exclude=ids)]
     batch.duplicates = dedup.find_duplicates(new, existing)
 
 
@@ -139,7 +141,10 @@ def find_reuse(batch: Batch) -> None:
     for d in active:
         if d.language in ("en", "und"):
             batch.passages.extend(reuse.passages(d.id, d.cleaned.text))
-    existing = [reuse.Passage(**{k: v for k, v in r.items() if k != "id"}) for r in repo.stored_passages(batch.conn, ids)]
+    # stored passages sharing a MinHash position value or the normalized hash with a new one:
+    # exactly the stored side of every candidate pair find_reuse would form over the whole store
+    stored = streaming.candidate_passages(batch.conn, batch.passages, exclude=ids)
+    existing = [reuse.Passage(**{k: v for k, v in r.items() if k != "id"}) for r in stored]
 
     def text_of(doc_id: str) -> str:
         if doc_id not in texts:

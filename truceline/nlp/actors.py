@@ -24,6 +24,7 @@ Codes in :class:`Mention` are the code in force at the document date (roles carr
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import unicodedata
@@ -557,6 +558,17 @@ class _M:
     code: str | None
 
 
+MAX_ID = 160  # the store's actors.id is VARCHAR(160), which PostgreSQL enforces
+
+
+def provisional_id(name: str) -> str:
+    """``prov:`` and the name's words; a name too long for the store keeps its first words and a hash of all."""
+    aid = "prov:" + "_".join(words(name))
+    if len(aid) > MAX_ID:
+        aid = aid[: MAX_ID - 17] + "~" + hashlib.sha256(aid.encode("utf-8")).hexdigest()[:16]
+    return aid
+
+
 class _Linker:
     def __init__(self, doc_id: str, text: str, sdoc, when: date | None):
         self.d = load_dictionary()
@@ -604,7 +616,7 @@ class _Linker:
         return self.actors[aid]
 
     def provisional(self, name: str, kind: str, code: str | None) -> Actor:
-        aid = "prov:" + "_".join(words(name))
+        aid = provisional_id(name)
         if aid not in self.actors:
             c, s = split_code(code) if code else (None, None)
             self.actors[aid] = Actor(id=aid, name=name, type=kind if kind in TYPES else "other", code=code,

@@ -21,3 +21,23 @@ def map_pool(fn: Callable[[Any], Any], items: Iterable[Any], workers: int, chunk
     ctx = mp.get_context("fork")
     with ctx.Pool(processes=workers) as pool:
         return pool.map(fn, items, chunksize=chunksize)
+
+
+WARM_TEXT = ("Azerbaijan and Armenia agreed to a ceasefire in Moscow on Friday, Russian Foreign Minister "
+             "Sergei Lavrov said. \"We call on both sides to respect it,\" he added.")
+
+
+def open_pool(workers: int):
+    """A pool kept across batches, forked after the model *and* the reading resources are loaded.
+
+    One document is read in the parent first, so the actor dictionary, gazetteer and event
+    models (loaded on first use) are in memory before the fork and shared copy-on-write.
+    """
+    from datetime import date
+
+    from truceline.nlp.runtime import get_nlp
+    from truceline.nlp.stage import read_parsed
+
+    nlp = get_nlp()
+    read_parsed("warm", WARM_TEXT, nlp(WARM_TEXT), date(2020, 10, 10))
+    return mp.get_context("fork").Pool(processes=workers)

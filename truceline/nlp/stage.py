@@ -49,6 +49,7 @@ def read_documents(batch: Batch) -> None:
     for d in undated:
         _apply_estimate(d, *estimates.get(d.id, (None, "")))
     _date_from_reuse(batch, docs)
+    docs += _redate_stored(batch)
     readings = reader.read([(d.id, d.cleaned.text, d.article.published) for d in docs])
     for d in docs:
         d.reading = readings[d.id]
@@ -83,22 +84,49 @@ class LocalReader:
 
     The model is loaded once per process; with a pool each worker parses *and* reads its
     documents, so both scale with the cores, and readings (plain records) come back pickled.
-    Parses of phase 1 are kept for phase 2 when reading in this process.
+    Parses of phase 1 are kept for phase 2 when reading in this process. With a pool, phase 1
+    also reads each document against its estimated date while the parse is at hand, and phase 2
+    takes that reading when the date stayed the estimate, so no document is parsed twice.
+    The pool is started on first use and kept for the reader's life (one fork per run, not per
+    batch); :meth:`close` stops it (the pipeline closes its reader at the end of a run).
     """
 
     def __init__(self, workers: int = 1):
         self.workers = max(1, workers)
         self._parsed: dict[str, object] = {}
+        self._ahead: dict[str, tuple[str, str | None, Reading]] = {}
+        self._pool = None
 
     def _pipe(self, texts: list[str]):
         return get_nlp().pipe(texts, batch_size=BATCH_SIZE)
 
+    def _map(self, fn, items: list) -> list:
+        if not items:
+            return []
+        if self._pool is None:
+            from truceline.nlp.pool import open_pool
+
+            self._pool = open_pool(self.workers)
+        return self._pool.map(fn, items, chunksize=1)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def __del__(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.terminate()
+
     def estimate(self, items: list[tuple[str, str]]) -> dict[str, tuple[str | None, str]]:
         out = {}
         if self.workers > 1:
-            from truceline.nlp.pool import map_pool
-
-            return dict(map_pool(_estimate_one, items, self.workers))
+            for doc_id, text, est, reading in self._map(_estimate_and_read_one, items):
+                out[doc_id] = est
+                self._ahead[doc_id] = (text, est[0], reading)
+            return out
         for (doc_id, text), sdoc in zip(items, self._pipe([t for _i, t in items]), strict=True):
             self._parsed[doc_id] = sdoc
             out[doc_id] = estimate_text(text, sdoc)
@@ -106,9 +134,11 @@ class LocalReader:
 
     def read(self, items: list[ReadItem]) -> dict[str, Reading]:
         if self.workers > 1:
-            from truceline.nlp.pool import map_pool
-
-            return dict(map_pool(_read_one, items, self.workers))
+            ahead, self._ahead = self._ahead, {}
+            out = {doc_id: ahead[doc_id][2] for doc_id, text, pub in items
+                   if doc_id in ahead and ahead[doc_id][:2] == (text, pub)}  # fmt: skip
+            out.update(self._map(_read_one, [it for it in items if it[0] not in out]))
+            return {doc_id: out[doc_id] for doc_id, _t, _p in items}
         todo = [it for it in items if it[0] not in self._parsed]
         parsed = dict(zip((i for i, _t, _p in todo), self._pipe([t for _i, t, _p in todo]), strict=True))
         parsed.update(self._parsed)
@@ -119,6 +149,14 @@ class LocalReader:
 def _estimate_one(item: tuple[str, str]) -> tuple[str, tuple[str | None, str]]:
     doc_id, text = item
     return doc_id, estimate_text(text, get_nlp()(text))
+
+
+def _estimate_and_read_one(item: tuple[str, str]) -> tuple[str, str, tuple[str | None, str], Reading]:
+    """Phase 1 in a worker: the estimate, and the reading against it from the same parse."""
+    doc_id, text = item
+    sdoc = get_nlp()(text)
+    est = estimate_text(text, sdoc)
+    return doc_id, text, est, read_text(doc_id, text, sdoc, est[0])
 
 
 def _read_one(item: ReadItem) -> tuple[str, Reading]:
@@ -165,6 +203,75 @@ def _date_from_reuse(batch: Batch, docs: list[Doc]) -> None:
         art.published, art.published_source = when, "estimated"
         art.extra["published_estimate_basis"] = (f"shares re-used passages with document {other} ({when}); "
                                                  "copies of the same report are contemporaneous")
+
+
+def _redate_stored(batch: Batch) -> list[Doc]:
+    """Stored documents without a source date that this batch's re-used passages date later.
+
+    Dating by re-used passages must not depend on which batch a copy arrives in: an undated
+    document stored by an earlier batch takes the latest date of the documents it shares
+    passages with, now including this batch's, exactly as if they had come together. Such a
+    document is read again against its new date (status ``redated``: its text, passages and
+    links stay as stored).
+    """
+    from sqlalchemy import or_, select
+
+    from truceline.store import repo
+    from truceline.store.schema import documents, reuse_links
+
+    own = {d.id: d for d in batch.docs}
+    targets = sorted({o for link in batch.reuse for o in (link.doc_id, link.other_doc) if o not in own})
+    if not targets:
+        return []
+    rows = {r.id: r for r in batch.conn.execute(
+        select(documents.c.id, documents.c.published, documents.c.published_source, documents.c.language,
+               documents.c.clean_text, documents.c.outlet_id)
+        .where(documents.c.id.in_(targets)))}  # fmt: skip
+    targets = [t for t in targets if t in rows and rows[t].published_source in ("estimated", "unknown")
+               and rows[t].language in READ_LANGUAGES]  # fmt: skip
+    if not targets:
+        return []
+    linked: dict[str, set[str]] = {t: set() for t in targets}
+    for link in batch.reuse:
+        for a, b in ((link.doc_id, link.other_doc), (link.other_doc, link.doc_id)):
+            if a in linked:
+                linked[a].add(b)
+    for r in batch.conn.execute(select(reuse_links.c.doc_id, reuse_links.c.other_doc).where(
+            or_(reuse_links.c.doc_id.in_(targets), reuse_links.c.other_doc.in_(targets)))):  # fmt: skip
+        for a, b in ((r.doc_id, r.other_doc), (r.other_doc, r.doc_id)):
+            if a in linked:
+                linked[a].add(b)
+    others = sorted({o for os in linked.values() for o in os if o not in own})
+    dates = {r.id: r.published for r in batch.conn.execute(
+        select(documents.c.id, documents.c.published).where(documents.c.id.in_(others))) if r.published}  # fmt: skip
+
+    def date_of(doc_id: str) -> str | None:
+        return own[doc_id].article.published if doc_id in own else dates.get(doc_id)
+
+    out: list[Doc] = []
+    for t in targets:
+        candidates = sorted((d, o) for o in linked[t] if (d := date_of(o)))
+        if not candidates or candidates[-1][1] not in own:
+            continue  # nothing of this batch makes it later
+        when, other = candidates[-1]
+        if rows[t].published and when <= rows[t].published:
+            continue
+        art = repo.stored_article(batch.conn, t)
+        art.published, art.published_source = when, "estimated"
+        art.extra["published_estimate_basis"] = (f"shares re-used passages with document {other} ({when}); "
+                                                 "copies of the same report are contemporaneous")
+        doc = Doc(id=t, article=art, status="redated", outlet_id=rows[t].outlet_id, language=rows[t].language)
+        doc.cleaned = _StoredText(rows[t].clean_text)
+        batch.docs.append(doc)
+        out.append(doc)
+    return out
+
+
+@dataclass
+class _StoredText:
+    """The stored clean text of a document that is only read again (see :func:`_redate_stored`)."""
+
+    text: str
 
 
 def read(doc: Doc, sdoc) -> Reading:

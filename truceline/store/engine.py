@@ -71,15 +71,33 @@ def open_engine(url: str | None = None) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Upgrade the store to the newest migration (no-op when current)."""
+    """Upgrade the store to the newest migration (no-op when current), in one transaction.
+
+    On SQLite, foreign-key enforcement is off while the migrations run: a migration that changes a
+    column rebuilds its table (batch mode), and dropping a table other rows refer to fails with
+    enforcement on. The keys are checked (``PRAGMA foreign_key_check``) before the commit.
+    """
     cfg = _alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
     try:
-        with engine.begin() as conn:
+        with engine.connect() as conn:
             if MigrationContext.configure(conn).get_current_revision() == head:
                 return
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            conn.rollback()  # end the read's transaction: the upgrade is one of its own
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # PRAGMA foreign_keys is a no-op inside a transaction
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    if sqlite and (bad := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                        raise StoreError(f"foreign keys broken by the migration: {bad[:5]}")
+            finally:
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
     except Exception as exc:
         raise StoreError(f"{engine.url.render_as_string(hide_password=True)}: cannot open or migrate store ({exc})") from None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from truceline.model import (
     BoilerplateCut,
@@ -26,6 +26,7 @@ from truceline.store.records import (
     quote_from_row,
     timex_from_row,
 )
+from truceline.store.repo import _chunks, clean_texts
 from truceline.store.schema import (
     actors,
     documents,
@@ -35,12 +36,14 @@ from truceline.store.schema import (
     outlets,
     places,
     quotes,
+    record_documents,
     reuse_links,
     runs,
     timexes,
 )
-from truceline.store.verification import all_texts, load_verification, records_of_document
+from truceline.store.verification import load_verification, records_of_document
 
+MAX_IN = 500  # ids in one IN (...) list; longer lists are read in chunks or filtered here
 _DOC_COLS = (documents.c.id, documents.c.title, documents.c.author, documents.c.published,
              documents.c.published_source, documents.c.language, documents.c.clean_text, documents.c.url,
              documents.c.source, documents.c.boilerplate, outlets.c.name.label("outlet"))  # fmt: skip
@@ -54,14 +57,21 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
     verification step itself reads documents without them.
     """
     query = select(*_DOC_COLS).select_from(documents.outerjoin(outlets))
-    if ids is not None:
-        ids = list(ids)
+    ids = list(ids) if ids is not None else None
+    # a long id list is not sent as one IN (...): PostgreSQL takes at most 65,535 parameters a statement
+    few = ids is not None and len(ids) <= MAX_IN
+    if few:
         query = query.where(documents.c.id.in_(ids))
     rows = {r["id"]: r for r in conn.execute(query.order_by(documents.c.created_at, documents.c.id)).mappings()}
+    if ids is not None and not few:
+        wanted = set(ids)
+        rows = {i: r for i, r in rows.items() if i in wanted}
     order = [i for i in ids if i in rows] if ids is not None else list(rows)
-    dups = _duplicate_links(conn)
-    reused = _reuse_links(conn)
-    texts = all_texts(conn) if with_verification and ids is not None else {i: r["clean_text"] for i, r in rows.items()}
+    dups = _duplicate_links(conn, order if few else None)
+    reused = _reuse_links(conn, order if few else None)
+    texts = {i: r["clean_text"] for i, r in rows.items()}
+    if with_verification and ids is not None:  # the texts every record of these documents draws on, no more
+        texts.update(clean_texts(conn, set(_record_doc_ids(conn, order)) - set(texts)))
     return [
         ExtractedDocument(
             id=r["id"], title=r["title"], outlet=r["outlet"], author=r["author"], published=r["published"],
@@ -127,18 +137,39 @@ def _by_start(record) -> tuple[int, int]:
     return span.start, span.end
 
 
-def _duplicate_links(conn: Connection) -> dict[str, list[DuplicateLink]]:
+def _record_doc_ids(conn: Connection, doc_ids: list[str]) -> list[str]:
+    """Documents that verification records of ``doc_ids`` draw on (the records' spans point into them)."""
+    if not doc_ids:
+        return []
+    mine = record_documents.alias("mine")
+    other = record_documents.alias("other")
+    found: set[str] = set()
+    for chunk in _chunks(doc_ids, MAX_IN):
+        query = (select(other.c.doc_id).distinct()
+                 .select_from(mine.join(other, (mine.c.kind == other.c.kind) & (mine.c.record_id == other.c.record_id)))
+                 .where(mine.c.doc_id.in_(chunk)))  # fmt: skip
+        found.update(d for (d,) in conn.execute(query))
+    return sorted(found)
+
+
+def _duplicate_links(conn: Connection, doc_ids: list[str] | None = None) -> dict[str, list[DuplicateLink]]:
     out: dict[str, list[DuplicateLink]] = defaultdict(list)
-    for r in conn.execute(select(duplicates)).mappings():
+    query = select(duplicates)
+    if doc_ids is not None:
+        query = query.where(or_(duplicates.c.doc_id.in_(doc_ids), duplicates.c.other_doc_id.in_(doc_ids)))
+    for r in conn.execute(query.order_by(duplicates.c.doc_id, duplicates.c.other_doc_id)).mappings():
         out[r["doc_id"]].append(DuplicateLink(doc_id=r["other_doc_id"], kind=r["kind"], similarity=r["similarity"]))
         out[r["other_doc_id"]].append(DuplicateLink(doc_id=r["doc_id"], kind=r["kind"], similarity=r["similarity"]))
     return out
 
 
-def _reuse_links(conn: Connection) -> dict[str, list[ReusedPassage]]:
-    """Each stored link seen from both of its documents."""
+def _reuse_links(conn: Connection, doc_ids: list[str] | None = None) -> dict[str, list[ReusedPassage]]:
+    """Each stored link seen from both of its documents (of links touching ``doc_ids`` when given)."""
     out: dict[str, list[ReusedPassage]] = defaultdict(list)
-    for r in conn.execute(select(reuse_links).order_by(reuse_links.c.doc_id, reuse_links.c.start)).mappings():
+    query = select(reuse_links)
+    if doc_ids is not None:
+        query = query.where(or_(reuse_links.c.doc_id.in_(doc_ids), reuse_links.c.other_doc.in_(doc_ids)))
+    for r in conn.execute(query.order_by(*_REUSE_ORDER)).mappings():
         common = {"kind": r["kind"], "similarity": r["similarity"]}
         out[r["doc_id"]].append(ReusedPassage(start=r["start"], end=r["end"], other_doc=r["other_doc"],
                                               other_start=r["other_start"], other_end=r["other_end"], **common))
@@ -149,10 +180,17 @@ def _reuse_links(conn: Connection) -> dict[str, list[ReusedPassage]]:
     return out
 
 
+# Every list a query returns has a total order (ties broken down to a key): PostgreSQL, unlike SQLite, gives
+# tied rows in no fixed order, and puts NULLs last where SQLite puts them first.
+_REUSE_ORDER = (reuse_links.c.doc_id, reuse_links.c.start, reuse_links.c.end, reuse_links.c.other_doc,
+                reuse_links.c.other_start, reuse_links.c.other_end)
+
+
 def corpus_report(conn: Connection) -> dict:
     """What the store holds: documents by outlet and date, cleaning, duplicates, re-use, authors, runs."""
     docs = [dict(r) for r in conn.execute(select(*_DOC_COLS).select_from(documents.outerjoin(outlets))
-                                          .order_by(outlets.c.name, documents.c.published, documents.c.id)).mappings()]  # fmt: skip
+                                          .order_by(outlets.c.name.nulls_first(), documents.c.published.nulls_first(),
+                                                    documents.c.id)).mappings()]  # NULLs first as SQLite has them; fmt: skip
     texts = {d["id"]: d["clean_text"] for d in docs}
     titles = {d["id"]: d["title"] for d in docs}
     by_outlet: dict[str, list[dict]] = defaultdict(list)
@@ -174,12 +212,12 @@ def corpus_report(conn: Connection) -> dict:
     ]  # fmt: skip
     dups = [{"doc_id": r["doc_id"], "other_doc_id": r["other_doc_id"], "kind": r["kind"], "similarity": r["similarity"],
              "titles": [titles.get(r["doc_id"]), titles.get(r["other_doc_id"])]}
-            for r in conn.execute(select(duplicates)).mappings()]  # fmt: skip
+            for r in conn.execute(select(duplicates).order_by(duplicates.c.doc_id, duplicates.c.other_doc_id)).mappings()]  # fmt: skip
     reused = [{"doc_id": r["doc_id"], "other_doc": r["other_doc"], "kind": r["kind"], "similarity": r["similarity"],
                "start": r["start"], "end": r["end"], "other_start": r["other_start"], "other_end": r["other_end"],
                "text": texts[r["doc_id"]][r["start"]:r["end"]],
                "other_text": texts[r["other_doc"]][r["other_start"]:r["other_end"]]}
-              for r in conn.execute(select(reuse_links).order_by(reuse_links.c.doc_id, reuse_links.c.start)).mappings()]  # fmt: skip
+              for r in conn.execute(select(reuse_links).order_by(*_REUSE_ORDER)).mappings()]  # fmt: skip
     reading = _reading_report(conn, texts)
     dates = [d["published"] for d in docs if d["published"]]
     last_runs = [dict(r) for r in conn.execute(select(runs).order_by(runs.c.id.desc()).limit(5)).mappings()]
@@ -225,7 +263,7 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
         ({"id": a, "name": actor_rows[a]["name"], "code": actor_rows[a]["code"], "type": actor_rows[a]["type"],
           "provisional": actor_rows[a]["provisional"], "mentions": e["mentions"], "documents": len(e["docs"]),
           "codes_in_force": sorted(e["codes"])} for a, e in per_actor.items() if a in actor_rows),
-        key=lambda x: (-x["mentions"], x["name"]),
+        key=lambda x: (-x["mentions"], x["name"], x["id"]),
     )  # fmt: skip
     quote_list = []
     for q in conn.execute(select(quotes).order_by(quotes.c.doc_id, quotes.c.id)).mappings():
@@ -237,11 +275,11 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
                            "speaker": speaker, "speaker_text": q["speaker_text"],
                            "speaker_actor": actor["name"] if actor else None, "speaker_code": actor["code"] if actor else None,
                            "channel": q["channel"], "content": content})  # fmt: skip
-    timex_rows = [dict(r) for r in conn.execute(select(timexes).order_by(timexes.c.doc_id, timexes.c.start)).mappings()]
+    timex_rows = [dict(r) for r in conn.execute(select(timexes).order_by(timexes.c.doc_id, timexes.c.start, timexes.c.id)).mappings()]
     issues = [{"doc_id": t["doc_id"], "text": texts.get(t["doc_id"], "")[t["start"]:t["end"]], "value": t["value"],
                "issues": t["issues"]} for t in timex_rows if t["issues"]]  # fmt: skip
     place_counts: dict[tuple, dict] = {}
-    for p in conn.execute(select(places)).mappings():
+    for p in conn.execute(select(places).order_by(places.c.id)).mappings():
         key = (p["name"], p["country"], p["geonames_id"])
         entry = place_counts.setdefault(key, {"name": p["name"], "country": p["country"], "feature": p["feature"],
                                               "lat": p["lat"], "lon": p["lon"], "geonames_id": p["geonames_id"],
@@ -249,7 +287,7 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
         entry["mentions"] += len(p["spans"])
         entry["documents"] += 1
     event_list = []
-    for e in conn.execute(select(events).order_by(events.c.doc_id, events.c.start)).mappings():
+    for e in conn.execute(select(events).order_by(events.c.doc_id, events.c.start, events.c.id)).mappings():
         names = lambda refs: ", ".join(f"{r['text']} [{r['code'] or '?'}]" for r in refs)  # noqa: E731
         event_list.append({"id": e["id"], "doc_id": e["doc_id"], "plover": e["plover"], "cameo": e["cameo"],
                            "mode": e["mode"], "source": names(e["source"]), "target": names(e["target"]),
@@ -261,5 +299,6 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
         "actors": actor_list,
         "quotes": quote_list,
         "timex": {"count": len(timex_rows), "issues": issues},
-        "places": sorted(place_counts.values(), key=lambda p: (-p["mentions"], p["name"])),
+        "places": sorted(place_counts.values(), key=lambda p: (-p["mentions"], p["name"], p["country"] or "",
+                                                               p["geonames_id"] or 0)),
     }

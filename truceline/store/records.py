@@ -6,10 +6,15 @@ the way out, which is what guarantees ``text[start:end] == span.text`` for every
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import Connection, delete, func, insert, select, update
+
 from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Timex, make_span
-from truceline.store.schema import actors, events, mentions, places, quotes, timexes
+from truceline.store.schema import actors, event_actors, event_days, events, mentions, places, quotes, timexes
 
 
 def _first(record) -> tuple[int, int]:
@@ -36,7 +41,9 @@ def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
         timexes: [],
         places: [],
         events: [],
+        event_actors: [],
     }
+    coords = {p.id: (p.lat, p.lon) for p in reading.places}
     for m in reading.mentions:
         start, end = _first(m)
         out[mentions].append({"id": m.id, "doc_id": doc_id, "actor_id": m.actor_id, "kind": m.kind,
@@ -66,7 +73,86 @@ def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
             "claimant": ev.claimant.model_dump() if ev.claimant else None, "negated": ev.negated,
             "start": start, "end": end,
         })  # fmt: skip
+        lat, lon = coords.get(ev.place_id, (None, None)) if ev.place_id else (None, None)
+        out[events][-1].update(place_lat=lat, place_lon=lon, day=day_of(ev.date))
+        out[event_actors] += event_actor_rows(out[events][-1])
     return out
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def day_of(date: str | None) -> str | None:
+    """The event's date when it names one day (``YYYY-MM-DD``, a time of day dropped), else None."""
+    if not date:
+        return None
+    head = date[:10]
+    return head if _DAY.match(head) and (len(date) == 10 or date[10] == "T") else None
+
+
+def event_actor_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """An events row's source and target references as ``event_actors`` rows (codes upper-cased)."""
+    out = []
+    seen = set()
+    countries = set()
+    for role in ("source", "target"):
+        for ref in row[role] or []:
+            code = (ref.get("code") or "").upper() or None
+            key = (role, code, ref.get("actor_id"))
+            if (code is None and ref.get("actor_id") is None) or key in seen:
+                continue
+            seen.add(key)
+            first3 = code is not None and code[:3] not in countries
+            if first3:
+                countries.add(code[:3])
+            out.append({"event_id": row["id"], "doc_id": row["doc_id"], "role": role, "code": code,
+                        "actor_id": ref.get("actor_id"), "plover": row["plover"], "date": row.get("date"),
+                        "day": row.get("day"), "first3": first3})
+    return out
+
+
+def event_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
+    """Stored events of these documents per (day, plover): what their deletion takes from ``event_days``."""
+    ids = list(doc_ids)
+    if not ids:
+        return Counter()
+    query = (select(events.c.day, events.c.plover, func.count()).where(events.c.doc_id.in_(ids), events.c.day.is_not(None))
+             .group_by(events.c.day, events.c.plover))  # fmt: skip
+    return Counter({(d, p): n for d, p, n in conn.execute(query)})
+
+
+def apply_event_days(conn: Connection, delta: Counter) -> None:
+    """Add ``delta`` ((day, plover) -> +/- events) to ``event_days``; rows reaching zero go."""
+    delta = Counter({k: n for k, n in delta.items() if n and k[0]})
+    if not delta:
+        return
+    days = sorted({d for d, _ in delta})
+    current: dict[tuple, int] = {}
+    for i in range(0, len(days), 500):
+        rows = conn.execute(select(event_days).where(event_days.c.day.in_(days[i:i + 500])))
+        current.update({(r.day, r.plover): r.events for r in rows})
+    fresh = []
+    for key, n in delta.items():
+        total = current.get(key, 0) + n
+        if key not in current:
+            if total > 0:
+                fresh.append({"day": key[0], "plover": key[1], "events": total})
+        elif total <= 0:
+            conn.execute(delete(event_days).where(event_days.c.day == key[0], event_days.c.plover == key[1]))
+        else:
+            conn.execute(update(event_days).where(event_days.c.day == key[0], event_days.c.plover == key[1])
+                         .values(events=total))
+    if fresh:
+        conn.execute(insert(event_days), fresh)
+
+
+def rebuild_event_days(conn: Connection) -> None:
+    """``event_days`` recomputed from every stored event (migrations, bulk loads)."""
+    conn.execute(delete(event_days))
+    conn.execute(insert(event_days).from_select(
+        ["day", "plover", "events"],
+        select(events.c.day, events.c.plover, func.count()).where(events.c.day.is_not(None))
+        .group_by(events.c.day, events.c.plover)))
 
 
 def _ev(doc_id: str, text: str, start: int, end: int) -> Evidence:

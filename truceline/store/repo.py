@@ -7,6 +7,7 @@ a half-written document behind and re-running it is safe.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -14,11 +15,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, or_, select, update
 
 from truceline.ingestion.types import RawArticle
+from truceline.store.records import apply_event_days, event_day_counts
 from truceline.store.schema import (
     DOC_RECORD_TABLES,
     actors,
     documents,
     duplicates,
+    events,
     outlets,
     passages,
     reuse_links,
@@ -69,7 +72,8 @@ def outlet_documents(conn: Connection, outlet_ids: Iterable[str]) -> list[dict]:
         return []
     cols = [documents.c.id, documents.c.outlet_id, documents.c.title, documents.c.received_text,
             documents.c.clean_text, documents.c.author]  # fmt: skip
-    return [dict(r) for r in conn.execute(select(*cols).where(documents.c.outlet_id.in_(ids))).mappings()]
+    query = select(*cols).where(documents.c.outlet_id.in_(ids)).order_by(documents.c.id)
+    return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def all_ids(conn: Connection) -> list[str]:
@@ -88,12 +92,12 @@ def stored_article(conn: Connection, doc_id: str) -> RawArticle:
 
 
 def document_keys(conn: Connection, exclude: set[str]) -> list[tuple[str, str, bytes]]:
-    rows = conn.execute(select(documents.c.id, documents.c.content_hash, documents.c.signature))
+    rows = conn.execute(select(documents.c.id, documents.c.content_hash, documents.c.signature).order_by(documents.c.id))
     return [(r.id, r.content_hash, r.signature) for r in rows if r.id not in exclude]
 
 
 def stored_passages(conn: Connection, exclude: set[str]) -> list[dict]:
-    rows = conn.execute(select(passages)).mappings()
+    rows = conn.execute(select(passages).order_by(passages.c.id)).mappings()
     return [dict(r) for r in rows if r["doc_id"] not in exclude]
 
 
@@ -133,7 +137,9 @@ def write_batch(
             conn.execute(update(documents).where(documents.c.id == doc["id"]).values(**doc))
         if new_docs:
             conn.execute(insert(documents), new_docs)
+        day_delta = Counter()  # events per (day, plover): the old rows' counts out, the new rows' in
         for chunk in _chunks(list(touched)):
+            day_delta.subtract(event_day_counts(conn, chunk))
             for table in DOC_RECORD_TABLES:
                 conn.execute(delete(table).where(table.c.doc_id.in_(chunk)))
             conn.execute(delete(passages).where(passages.c.doc_id.in_(chunk)))
@@ -144,6 +150,8 @@ def write_batch(
         for table, rows in tables:
             if rows:
                 conn.execute(insert(table), rows)
+        day_delta.update((r["day"], r["plover"]) for r in record_rows.get(events, []) if r.get("day"))
+        apply_event_days(conn, day_delta)
         if after is not None:
             after(conn)
 

@@ -2,10 +2,14 @@
 
 SQLAlchemy Core, not the ORM: rows map one-to-one onto :mod:`truceline.model` records and
 the queries the report and API run are set-based. Every table works on SQLite and
-PostgreSQL (JSON columns, no dialect-specific types).
+PostgreSQL (JSON columns, no dialect-specific types; the migrations build the same schema on
+both, which ``tests/store/test_migrations.py`` checks). PostgreSQL enforces VARCHAR(n): text
+taken from the input is TEXT, and the bounded VARCHARs hold ids and codes truceline builds.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -21,8 +25,30 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+
+
+class UTCDateTime(TypeDecorator):
+    """``DateTime(timezone=True)`` that stores UTC and reads back aware UTC datetimes on every backend.
+
+    SQLite keeps no offset (a value came back naive, and an aware non-UTC value was stored as its
+    wall-clock time); PostgreSQL returns values in the session's time zone. Both now give UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 metadata = MetaData(
     naming_convention={
@@ -39,8 +65,8 @@ runs = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("command", String(32), nullable=False),
     Column("inputs", JSON, nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
     Column("status", String(16), nullable=False),  # running | done | failed
     Column("added", Integer, nullable=False, default=0),
     Column("updated", Integer, nullable=False, default=0),
@@ -53,8 +79,8 @@ outlets = Table(
     "outlets",
     metadata,
     Column("id", String(120), primary_key=True),
-    Column("name", String(300), nullable=False),
-    Column("domain", String(300)),
+    Column("name", Text, nullable=False),  # names and other text from the input are TEXT (migration 0007)
+    Column("domain", Text),
     Column("reliability", String(1)),
 )
 
@@ -68,7 +94,7 @@ documents = Table(
     Column("format", String(16), nullable=False),
     Column("url", Text),
     Column("title", Text),
-    Column("author", String(300), index=True),
+    Column("author", Text, index=True),
     Column("published", String(10), index=True),
     Column("published_source", String(16), nullable=False),
     Column("language", String(8), nullable=False),
@@ -84,8 +110,8 @@ documents = Table(
     Column("extra", JSON, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
     Column("updated_run_id", Integer, ForeignKey("runs.id"), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 duplicates = Table(
@@ -132,8 +158,8 @@ reuse_links = Table(
 actors = Table(
     "actors",
     metadata,
-    Column("id", String(160), primary_key=True),
-    Column("name", String(300), nullable=False),
+    Column("id", String(160), primary_key=True),  # a provisional actor's id is kept within 160
+    Column("name", Text, nullable=False),
     Column("type", String(16), nullable=False),
     Column("code", String(32), index=True),
     Column("country", String(3), index=True),
@@ -141,7 +167,7 @@ actors = Table(
     Column("provisional", Boolean, nullable=False),
     Column("aliases", JSON, nullable=False),
     Column("roles", JSON, nullable=False),
-    Column("source", String(64)),
+    Column("source", Text),
 )
 
 mentions = Table(
@@ -193,7 +219,7 @@ places = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
-    Column("name", String(300), nullable=False),
+    Column("name", Text, nullable=False),
     Column("feature", String(16), nullable=False),
     Column("country", String(3), index=True),
     Column("lat", Float),
@@ -219,7 +245,7 @@ events = Table(
     Column("target", JSON, nullable=False),
     Column("date", String(32), index=True),
     Column("place_id", String(64)),
-    Column("location", String(300)),
+    Column("location", Text),
     Column("modality", String(16), nullable=False, index=True),
     Column("claimant", JSON),
     Column("negated", Boolean, nullable=False),
@@ -303,8 +329,8 @@ api_tokens = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(120), nullable=False, index=True),
     Column("hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
 )
 
 reviews = Table(
@@ -319,6 +345,89 @@ reviews = Table(
     Column("after", JSON),
     Column("note", Text),
     Column("reviewer", String(120), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Index("ix_reviews_kind_record", "kind", "record_id"),
+)
+
+# --- query paths (issue 7) --------------------------------------------------------------------
+# What the dashboard's lists and timeline filter and group on, in forms an index can serve,
+# written with the events (``truceline.store.records.reading_rows``), never computed per request:
+# - events.place_lat / place_lon: the coordinates of the event's place (denormalised from
+#   ``places`` at write time) for bbox filters; events.day: the date when it is a full day
+#   (YYYY-MM-DD), what the timeline buckets count.
+# - event_actors: one row per source/target actor reference of an event, the code upper-cased,
+#   so "actor code prefix" is an index range scan (``code >= 'AZE' AND code < 'AZF'``); plover,
+#   date and day are copied so counts and the actor-filtered timeline are answered from this
+#   table's indexes alone.
+# - event_days: events per (day, plover), kept in step by every write; the unfiltered timeline
+#   reads a few thousand rows instead of grouping every event.
+events.append_column(Column("place_lat", Float))
+events.append_column(Column("place_lon", Float))
+events.append_column(Column("day", String(10)))
+Index("ix_events_date_id", events.c.date, events.c.id)
+Index("ix_events_plover_date_id", events.c.plover, events.c.date, events.c.id, events.c.place_lat, events.c.place_lon)
+Index("ix_events_day_plover", events.c.day, events.c.plover)
+Index("ix_events_place_lat_place_lon", events.c.place_lat, events.c.place_lon)
+
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), nullable=False, index=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("role", String(8), nullable=False),  # source | target
+    Column("code", String(32)),  # upper-cased
+    Column("actor_id", String(160), index=True),
+    Column("plover", String(16), nullable=False),
+    Column("date", String(32)),
+    Column("day", String(10)),
+    # true on the event's first row whose code has these first three letters: a country (or IGO)
+    # prefix, the dashboard's usual actor filter, counts events with COUNT(*) instead of DISTINCT
+    Column("first3", Boolean, nullable=False),
+    Index("ix_event_actors_code_day", "code", "day", "plover", "event_id"),
+    Index("ix_event_actors_first3", "first3", "code", "plover", "day", "date", "event_id"),
+)
+
+event_days = Table(
+    "event_days",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("plover", String(16), primary_key=True),
+    Column("events", Integer, nullable=False),
+)
+
+DOC_RECORD_TABLES = (*DOC_RECORD_TABLES, event_actors)
+
+# --- streaming ingest (issue 7) ----------------------------------------------------------------
+# LSH band keys, so that a batch finds its candidate duplicates and re-used passages through an
+# index instead of loading every stored signature: ``passage_bands`` has one row per MinHash
+# position of a passage (one-row bands, which also find containment; see ingestion/reuse.py),
+# key = position << 32 | value; ``document_bands`` one row per band of a document's signature
+# (the bands datasketch's MinHashLSH uses at the duplicate threshold). Rows are replaced with
+# their document's passages and signature. ``store_state`` holds small flags, e.g.
+# ``verification_stale`` = "1" from the first batch of a run until verification is rebuilt.
+from sqlalchemy import BigInteger  # noqa: E402
+
+passage_bands = Table(
+    "passage_bands",
+    metadata,
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column("passage_id", Integer, primary_key=True, autoincrement=False),
+    Column("doc_id", String(32), nullable=False, index=True),
+    sqlite_with_rowid=False,
+)
+
+document_bands = Table(
+    "document_bands",
+    metadata,
+    Column("key", BigInteger, primary_key=True, autoincrement=False),
+    Column("doc_id", String(32), primary_key=True, index=True),
+    sqlite_with_rowid=False,
+)
+
+store_state = Table(
+    "store_state",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -106,9 +106,13 @@ def read_records(conn: Connection, kind: str, texts: dict[str, str], ids: Iterab
     """Stored records of one kind (``incident``, ``claim``, ``contradiction``, ``agreement``)."""
     table, model = MODELS[kind]
     query = select(table.c.data).order_by(table.c.id)
-    if ids is not None:
-        query = query.where(table.c.id.in_(sorted(set(ids))))
-    return [model.model_validate(unpack(data, texts)) for (data,) in conn.execute(query)]
+    if ids is None:
+        rows = [data for (data,) in conn.execute(query)]
+    else:  # in chunks: PostgreSQL takes at most 65,535 parameters a statement
+        wanted = sorted(set(ids))
+        rows = [data for i in range(0, len(wanted), 500)
+                for (data,) in conn.execute(query.where(table.c.id.in_(wanted[i:i + 500])))]
+    return [model.model_validate(unpack(data, texts)) for data in rows]
 
 
 def records_of_document(conn: Connection, doc_id: str, texts: dict[str, str]) -> dict[str, list]:

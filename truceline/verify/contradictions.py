@@ -184,7 +184,16 @@ def figures(corpus: Corpus, doc: ExtractedDocument) -> list[Figure]:
 
 
 def _nationalities(corpus: Corpus) -> dict[str, str]:
-    """Adjectives that name a country, from the actor mentions of the corpus ("azeri" -> "AZE")."""
+    """Adjectives that name a country, from the actor mentions of the corpus ("azeri" -> "AZE").
+
+    Computed once per corpus (it was once per document: quadratic in the corpus).
+    """
+    if "nationalities" not in corpus.memo:
+        corpus.memo["nationalities"] = _find_nationalities(corpus)
+    return corpus.memo["nationalities"]
+
+
+def _find_nationalities(corpus: Corpus) -> dict[str, str]:
     out: dict[str, str] = {}
     for d in corpus.docs.values():
         for m in d.mentions:
@@ -200,34 +209,55 @@ def _independent(corpus: Corpus, a: ExtractedDocument, b: ExtractedDocument, fa:
     return not any(l.other_doc == b.id and l.start <= fa.start < l.end for l in a.reused_passages)
 
 
+def _number_pairs(figs: list[Figure]) -> list[tuple[int, int]]:
+    """Pairs ``(i < j)`` with the same counted quantity (and an outcome), both dated, within the window.
+
+    Blocked by key, then swept by publication date, so the pairs compared grow with the
+    figures that can contradict each other, not with the square of all figures.
+    """
+    by_key: dict[tuple, list[tuple[date, int]]] = {}
+    for i, f in enumerate(figs):
+        if f.key[2] and (d := published(f.doc)):
+            by_key.setdefault(f.key, []).append((d, i))
+    out: list[tuple[int, int]] = []
+    for items in by_key.values():
+        items.sort()
+        for k, (da, i) in enumerate(items):
+            for db, j in items[k + 1:]:
+                if (db - da).days > NUMBER_WINDOW_DAYS:
+                    break
+                out.append((min(i, j), max(i, j)))
+    return sorted(out)
+
+
 def numbers(corpus: Corpus, result: Verification) -> None:
     figs = [f for d in corpus.docs.values() for f in figures(corpus, d)]
     seen: set[tuple] = set()
-    for i, fa in enumerate(figs):
-        for fb in figs[i + 1:]:
-            if fa.key != fb.key or not fa.key[2] or not _independent(corpus, fa.doc, fb.doc, fa, fb):
-                continue
-            da, db = published(fa.doc), published(fb.doc)
-            if not da or not db or abs((da - db).days) > NUMBER_WINDOW_DAYS:
-                continue
-            if fa.low <= fb.high and fb.low <= fa.high:
-                continue  # overlapping ranges: not a contradiction
-            key = (fa.doc.id, fa.start, fb.doc.id, fb.start)
-            if key in seen:
-                continue
-            seen.add(key)
-            spans = [make_span(f.doc.id, f.doc.text, f.start, f.end) for f in (fa, fb)]
-            noun, nat, outcome = fa.key
-            result.contradictions.append(Contradiction(
-                id=stable_id("con", "number", *key), kind="number",
-                subject=" ".join(x for x in (nat, noun, outcome) if x),
-                sides=[ContradictionSide(statement=sp.text, value=_range(f), claimants=[ActorRef(text=f.doc.outlet or f.doc.id)],
-                                         doc_ids=[f.doc.id], origins=[f"doc:{f.doc.id}"],
-                                         evidence=[Evidence(span=sp, role="side")]) for f, sp in zip((fa, fb), spans, strict=True)],
-                reasons=[f"ranges {_range(fa)} and {_range(fb)} do not overlap",
-                         f"independent documents reported within {NUMBER_WINDOW_DAYS} days of each other"],
-                evidence=[Evidence(span=sp, role="side") for sp in spans],
-            ))  # fmt: skip
+    for i, j in _number_pairs(figs):
+        fa, fb = figs[i], figs[j]
+        if fa.key != fb.key or not fa.key[2] or not _independent(corpus, fa.doc, fb.doc, fa, fb):
+            continue
+        da, db = published(fa.doc), published(fb.doc)
+        if not da or not db or abs((da - db).days) > NUMBER_WINDOW_DAYS:
+            continue
+        if fa.low <= fb.high and fb.low <= fa.high:
+            continue  # overlapping ranges: not a contradiction
+        key = (fa.doc.id, fa.start, fb.doc.id, fb.start)
+        if key in seen:
+            continue
+        seen.add(key)
+        spans = [make_span(f.doc.id, f.doc.text, f.start, f.end) for f in (fa, fb)]
+        noun, nat, outcome = fa.key
+        result.contradictions.append(Contradiction(
+            id=stable_id("con", "number", *key), kind="number",
+            subject=" ".join(x for x in (nat, noun, outcome) if x),
+            sides=[ContradictionSide(statement=sp.text, value=_range(f), claimants=[ActorRef(text=f.doc.outlet or f.doc.id)],
+                                     doc_ids=[f.doc.id], origins=[f"doc:{f.doc.id}"],
+                                     evidence=[Evidence(span=sp, role="side")]) for f, sp in zip((fa, fb), spans, strict=True)],
+            reasons=[f"ranges {_range(fa)} and {_range(fb)} do not overlap",
+                     f"independent documents reported within {NUMBER_WINDOW_DAYS} days of each other"],
+            evidence=[Evidence(span=sp, role="side") for sp in spans],
+        ))  # fmt: skip
 
 
 def _range(f: Figure) -> str:
@@ -243,28 +273,34 @@ def dates(corpus: Corpus, result: Verification) -> None:
     from truceline.verify.claims import origin_of
 
     evs = [(d, e) for d, e in corpus.events() if is_day(e.date) and e.modality not in ("intended", "requested")]
-    for i, (da, ea) in enumerate(evs):
-        for db, eb in evs[i + 1:]:
-            if da.id == db.id or ea.plover != eb.plover or ea.date == eb.date:
-                continue
-            if participants(ea) != participants(eb) or not participants(ea):
-                continue
-            ta = {t.value for t in corpus.timex_in(da.id, ea.evidence[0].span.start, ea.evidence[0].span.end)}
-            tb = {t.value for t in corpus.timex_in(db.id, eb.evidence[0].span.start, eb.evidence[0].span.end)}
-            if ea.date not in ta or eb.date not in tb:
-                continue  # only dates the texts state
-            if lexical_similarity(ea.evidence[0].span.text, eb.evidence[0].span.text) < 0.7:
-                continue
-            oa, ca = origin_of(corpus, da, ea)
-            ob, cb = origin_of(corpus, db, eb)
-            result.contradictions.append(Contradiction(
-                id=stable_id("con", "date", ea.id, eb.id), kind="date",
-                subject=f"the date of {ea.plover.lower()} by {_names(ea.source)}",
-                incident_id=result.incident_of.get(ea.id) if result.incident_of.get(ea.id) == result.incident_of.get(eb.id) else None,
-                sides=[_side(f"on {ea.date}", [(da, ea, oa, ca)], ea.date), _side(f"on {eb.date}", [(db, eb, ob, cb)], eb.date)],
-                reasons=["the same account (type, actors, wording) on different days"],
-                evidence=[Evidence(span=ea.evidence[0].span, role="side"), Evidence(span=eb.evidence[0].span, role="side")],
-            ))  # fmt: skip
+    # blocked by (type, participants), which a pair must share: only pairs within a block are compared
+    blocks: dict[tuple, list[int]] = {}
+    for n, (_d, e) in enumerate(evs):
+        if parts := participants(e):
+            blocks.setdefault((e.plover, frozenset(parts)), []).append(n)
+    pairs = sorted((m[x], m[y]) for m in blocks.values() for x in range(len(m)) for y in range(x + 1, len(m)))
+    for i, j in pairs:
+        (da, ea), (db, eb) = evs[i], evs[j]
+        if da.id == db.id or ea.plover != eb.plover or ea.date == eb.date:
+            continue
+        if participants(ea) != participants(eb) or not participants(ea):
+            continue
+        ta = {t.value for t in corpus.timex_in(da.id, ea.evidence[0].span.start, ea.evidence[0].span.end)}
+        tb = {t.value for t in corpus.timex_in(db.id, eb.evidence[0].span.start, eb.evidence[0].span.end)}
+        if ea.date not in ta or eb.date not in tb:
+            continue  # only dates the texts state
+        if lexical_similarity(ea.evidence[0].span.text, eb.evidence[0].span.text) < 0.7:
+            continue
+        oa, ca = origin_of(corpus, da, ea)
+        ob, cb = origin_of(corpus, db, eb)
+        result.contradictions.append(Contradiction(
+            id=stable_id("con", "date", ea.id, eb.id), kind="date",
+            subject=f"the date of {ea.plover.lower()} by {_names(ea.source)}",
+            incident_id=result.incident_of.get(ea.id) if result.incident_of.get(ea.id) == result.incident_of.get(eb.id) else None,
+            sides=[_side(f"on {ea.date}", [(da, ea, oa, ca)], ea.date), _side(f"on {eb.date}", [(db, eb, ob, cb)], eb.date)],
+            reasons=["the same account (type, actors, wording) on different days"],
+            evidence=[Evidence(span=ea.evidence[0].span, role="side"), Evidence(span=eb.evidence[0].span, role="side")],
+        ))  # fmt: skip
 
 
 # ------------------------------------------------------------------ internal

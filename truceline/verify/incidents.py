@@ -14,6 +14,7 @@ demands and threats, followed elsewhere.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,6 +23,7 @@ import numpy as np
 from truceline.model import ActorRef, Event, Evidence, ExtractedDocument, Incident
 from truceline.verify import step
 from truceline.verify.common import (
+    content_words,
     cosine,
     interval,
     km,
@@ -54,6 +56,7 @@ class MentionInfo:
     parts: set[str]
     vector: np.ndarray | None
     coords: tuple[float, float] | None
+    words: frozenset[str] | None = None  # content words of the sentence, for lexical similarity
 
 
 def mention_info(corpus: Corpus, doc: ExtractedDocument, ev: Event) -> MentionInfo:
@@ -65,14 +68,23 @@ def mention_info(corpus: Corpus, doc: ExtractedDocument, ev: Event) -> MentionIn
         days = (pub - timedelta(days=REPORT_LAG_DAYS), pub)
     place = corpus.places.get(ev.place_id) if ev.place_id else None
     coords = (place.lat, place.lon) if place and place.lat is not None and place.lon is not None else None
-    return MentionInfo(doc, ev, explicit, days, participants(ev), sentence_vector(span.text), coords)
+    return MentionInfo(doc, ev, explicit, days, participants(ev), sentence_vector(span.text), coords,
+                       frozenset(content_words(span.text)))
+
+
+def _wording(a: MentionInfo, b: MentionInfo) -> float:
+    """:func:`lexical_similarity` of the two sentences, from their precomputed content words."""
+    if a.words is None or b.words is None:
+        return lexical_similarity(a.event.evidence[0].span.text, b.event.evidence[0].span.text)
+    wa, wb = a.words, b.words
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
 def same_incident(a: MentionInfo, b: MentionInfo) -> bool:
     """Whether two mentions can be the same real-world event (see the module docstring)."""
     if a.event.plover != b.event.plover:
         return False
-    wording = lexical_similarity(a.event.evidence[0].span.text, b.event.evidence[0].span.text)
+    wording = _wording(a, b)
     if a.doc.id == b.doc.id and wording < SAME_DOC_WORDING:
         return False  # one report rarely tells one event twice in other words
     if a.parts and b.parts:
@@ -93,20 +105,24 @@ def same_incident(a: MentionInfo, b: MentionInfo) -> bool:
     return cosine(a.vector, b.vector) >= MIN_WORDING
 
 
-def complete_link(n: int, compatible) -> list[list[int]]:
-    """Groups in which every pair is compatible: no chaining of A~B~C into one incident."""
+def complete_link(n: int, compatible, pairs: Iterable[tuple[int, int]] | None = None) -> list[list[int]]:
+    """Groups in which every pair is compatible: no chaining of A~B~C into one incident.
+
+    ``pairs``, when given, are the only pairs ``(i < j)`` that can be compatible, in
+    lexicographic order (a blocking of the all-pairs loop: the groups are the same).
+    """
     groups = [[i] for i in range(n)]
     where = list(range(n))
-    for i in range(n):
-        for j in range(i + 1, n):
-            gi, gj = where[i], where[j]
-            if gi == gj or not compatible(i, j):
-                continue
-            if all(compatible(x, y) for x in groups[gi] for y in groups[gj]):
-                groups[gi].extend(groups[gj])
-                for x in groups[gj]:
-                    where[x] = gi
-                groups[gj] = []
+    order = pairs if pairs is not None else ((i, j) for i in range(n) for j in range(i + 1, n))
+    for i, j in order:
+        gi, gj = where[i], where[j]
+        if gi == gj or not compatible(i, j):
+            continue
+        if all(compatible(x, y) for x in groups[gi] for y in groups[gj]):
+            groups[gi].extend(groups[gj])
+            for x in groups[gj]:
+                where[x] = gi
+            groups[gj] = []
     return [sorted(g) for g in groups if g]
 
 
@@ -141,6 +157,41 @@ def build_incident(infos: list[MentionInfo]) -> Incident:
     )
 
 
+def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
+    """Pairs ``(i < j)`` of one PLOVER type that pass the date and participant conditions.
+
+    Blocking, so that clustering is not quadratic in the mentions: the mentions with dates
+    are swept in order of their first day, so that each meets only those whose days come
+    within the type's window; a mention without days meets every other. Pairs with
+    participants on both sides must share one (the hard conditions of :func:`same_incident`,
+    which every returned pair still has to pass).
+    """
+    if not infos:
+        return set()
+    window = timedelta(days=WINDOW_DAYS.get(infos[0].event.plover, DEFAULT_WINDOW))
+    dated = sorted((i for i, x in enumerate(infos) if x.days), key=lambda i: infos[i].days[0])
+    undated = [i for i, x in enumerate(infos) if not x.days]
+    out: set[tuple[int, int]] = set()
+
+    def add(i: int, j: int) -> None:
+        a, b = infos[i].parts, infos[j].parts
+        if a and b and a.isdisjoint(b):
+            return
+        out.add((i, j) if i < j else (j, i))
+
+    for k, i in enumerate(dated):
+        reach = infos[i].days[1] + window
+        for j in dated[k + 1:]:
+            if infos[j].days[0] > reach:  # and so are all later ones: outside the window
+                break
+            add(i, j)
+    for i in undated:
+        for j in range(len(infos)):
+            if j != i:
+                add(i, j)
+    return out
+
+
 @step("incidents")
 def find_incidents(corpus: Corpus, result: Verification) -> None:
     """Cluster event mentions (complete link over :func:`same_incident`) into incidents, type by type."""
@@ -157,7 +208,12 @@ def find_incidents(corpus: Corpus, result: Verification) -> None:
         return cache[key]
 
     for members in by_type.values():
-        for group in complete_link(len(members), lambda x, y, m=members: compatible(m[x], m[y])):
+        allowed = _candidate_pairs([infos[m] for m in members])
+
+        def blocked(x: int, y: int, m=members, ok=allowed) -> bool:
+            return (min(x, y), max(x, y)) in ok and compatible(m[x], m[y])
+
+        for group in complete_link(len(members), blocked, sorted(allowed)):
             incident = build_incident([infos[members[k]] for k in group])
             result.incidents.append(incident)
             for eid in incident.event_ids:

@@ -1,0 +1,177 @@
+"""Ingest throughput: spaCy md alone vs the whole truceline path (files to stored records), 1 and 2 workers.
+
+Run:
+  .venv/bin/python bench/throughput.py [--limit N] [--workers 1,2]           # throughput
+  .venv/bin/python bench/throughput.py --memory --sizes 1000,10000 [--workers 1]   # memory flatness
+
+Texts are the PolNeAR articles in ../shared/gold/quotes/polnear/*/text (read in place; the
+whole-path runs write them to a temporary directory as .txt files and ingest them into a fresh
+SQLite store there). Every measurement runs in its own fresh process, after the model is
+loaded, so peak RSS (``VmHWM`` of the process; the largest worker's ``ru_maxrss`` for pool
+workers) belongs to that measurement alone. The memory mode makes N documents by cycling the
+texts with a numbered first line, so copies are not duplicates, and reports the peak RSS of the
+streaming part and of the whole run (the final verification rebuild loads the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT.parent / "shared" / "gold" / "quotes" / "polnear"
+
+
+def texts(limit: int | None) -> list[str]:
+    files = sorted(GOLD.glob("*/text/*.txt"))
+    if not files:
+        raise SystemExit(f"{GOLD}: no */text/*.txt files")
+    return [f.read_text("utf-8") for f in files[:limit]]
+
+
+def cycled(n: int) -> list[str]:
+    base = texts(None)
+    return [f"Copy {i // len(base) + 1} of report {i % len(base) + 1}.\n\n{base[i % len(base)]}" for i in range(n)]
+
+
+def vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# --- one measurement (in a child process) ------------------------------------------------------
+
+
+def measure_spacy(docs: list[str], workers: int) -> dict:
+    from truceline.nlp.runtime import BATCH_SIZE, get_nlp
+
+    nlp = get_nlp()
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(docs, batch_size=BATCH_SIZE, n_process=workers):
+        pass
+    return {"seconds": time.perf_counter() - t0}
+
+
+def measure_truceline(docs: list[str], workers: int, batch_size: int) -> dict:
+    from datetime import date
+
+    from truceline.nlp.pool import WARM_TEXT
+    from truceline.nlp.runtime import get_nlp
+    from truceline.nlp.stage import read_parsed
+    from truceline.pipeline import ingest, verify_store
+    from truceline.store.engine import open_engine
+
+    t_load = time.perf_counter()
+    nlp = get_nlp()  # loaded outside the timing, as for spaCy alone; so are the reading resources
+    read_parsed("warm", WARM_TEXT, nlp(WARM_TEXT), date(2020, 10, 10))  # actor dictionary, gazetteer, models
+    load_s = time.perf_counter() - t_load
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "texts"
+        src.mkdir()
+        for i, t in enumerate(docs):
+            (src / f"{i:06d}.txt").write_text(t, "utf-8")
+        engine = open_engine(f"sqlite:///{tmp}/store.db")
+        t0 = time.perf_counter()
+        summary = ingest([src], engine=engine, workers=workers, batch_size=batch_size, verify=False)
+        stream_s = time.perf_counter() - t0
+        stream_rss = vm_hwm_mb()
+        t1 = time.perf_counter()
+        verify_store(engine)
+        verify_s = time.perf_counter() - t1
+        engine.dispose()
+    return {"seconds": stream_s + verify_s, "stream_seconds": stream_s, "verify_seconds": verify_s,
+            "added": summary.added, "stream_rss_mb": stream_rss, "load_seconds": load_s}  # fmt: skip
+
+
+def child(args: argparse.Namespace) -> None:
+    docs = cycled(args.n) if args.cycled else texts(args.limit)
+    words = sum(len(t.split()) for t in docs)
+    if args.one == "spacy":
+        out = measure_spacy(docs, args.w)
+    else:
+        out = measure_truceline(docs, args.w, args.batch_size)
+    out.update(docs=len(docs), words=words, rss_mb=vm_hwm_mb(), child_rss_mb=children_mb())
+    print(json.dumps(out))
+
+
+def run_child(*extra: str) -> dict:
+    cmd = [sys.executable, __file__, *extra]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def throughput(args: argparse.Namespace) -> None:
+    workers = [int(w) for w in args.workers.split(",")]
+    rows: dict[tuple[str, int], dict] = {}
+    for w in workers:
+        for what in ("spacy", "truceline"):
+            r = run_child("--one", what, "--w", str(w), "--limit", str(args.limit), "--batch-size", str(args.batch_size))
+            rows[(what, w)] = r
+            extra = (f"  (stream {r['stream_seconds']:.1f} s + verify {r['verify_seconds']:.1f} s; "
+                     f"not timed: loading model and reading resources {r['load_seconds']:.1f} s)"
+                     if what == "truceline" else "")  # fmt: skip
+            print(f"{what:9} workers={w}: {r['docs']} docs {r['words']} words in {r['seconds']:7.2f} s  "
+                  f"{r['docs'] / r['seconds']:6.2f} articles/s  {r['words'] / r['seconds']:7.0f} words/s  "
+                  f"peak RSS {r['rss_mb']:.0f} MB (largest child {r['child_rss_mb']:.0f} MB){extra}", flush=True)
+    for w in workers:
+        a, b = rows[("spacy", w)], rows[("truceline", w)]
+        print(f"workers={w}: whole path / spaCy alone = {a['seconds'] / b['seconds']:.2f} "
+              f"(streaming part alone {a['seconds'] / b['stream_seconds']:.2f}; target >= 0.70)")
+    if 1 in workers and 2 in workers:
+        for what in ("spacy", "truceline"):
+            print(f"{what}: 2 workers vs 1 = {rows[(what, 1)]['seconds'] / rows[(what, 2)]['seconds']:.2f}x (target >= 1.7x)")
+
+
+def memory(args: argparse.Namespace) -> None:
+    sizes = [int(s) for s in args.sizes.split(",")]
+    w = int(args.workers.split(",")[0])
+    got = []
+    for n in sizes:
+        r = run_child("--one", "truceline", "--w", str(w), "--cycled", "--n", str(n), "--batch-size", str(args.batch_size))
+        got.append(r)
+        print(f"{n:6} docs, workers={w}: {r['seconds']:.1f} s ({r['docs'] / r['stream_seconds']:.2f} docs/s streaming); "
+              f"peak RSS streaming {r['stream_rss_mb']:.0f} MB, whole run {r['rss_mb']:.0f} MB "
+              f"(largest child {r['child_rss_mb']:.0f} MB)", flush=True)
+    if len(got) >= 2:
+        a, b = got[0], got[-1]
+        print(f"peak RSS streaming {sizes[-1]} vs {sizes[0]}: {b['stream_rss_mb'] / a['stream_rss_mb']:.3f} "
+              f"(target <= 1.10); whole run incl. verification {b['rss_mb'] / a['rss_mb']:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=100, help="texts for the throughput mode")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--memory", action="store_true", help="peak RSS at two corpus sizes")
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--one", choices=["spacy", "truceline"], help=argparse.SUPPRESS)
+    ap.add_argument("--w", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--cycled", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        child(args)
+    elif args.memory:
+        memory(args)
+    else:
+        throughput(args)
+
+
+if __name__ == "__main__":
+    main()

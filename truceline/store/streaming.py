@@ -1,0 +1,123 @@
+"""What a streaming ingest needs of the store: LSH band indexes and small state flags.
+
+A batch is compared with the stored corpus through these indexes: the stored passages that
+share a one-row MinHash band (or the normalized hash) with a new passage, and the stored
+documents that share a duplicate-LSH band (or the content hash) with a new document. Nothing
+loads every stored signature, so a batch costs about the same whatever the size of the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from truceline.store.schema import document_bands, documents, passage_bands, passages, store_state
+
+IN_CHUNK = 2000  # values per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+STALE = "verification_stale"
+
+
+def _chunks(items: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
+    """Replace the band rows of these documents from their stored passages and signature."""
+    from truceline.ingestion.dedup import doc_band_keys
+    from truceline.ingestion.reuse import band_keys
+
+    def safe(keys_of, signature: bytes) -> list[int]:
+        try:
+            return list(dict.fromkeys(keys_of(signature)))
+        except ValueError:  # not a current signature (an old store's): it joins no band until recomputed
+            return []
+
+    for chunk in _chunks(sorted(set(doc_ids)), 500):
+        conn.execute(delete(passage_bands).where(passage_bands.c.doc_id.in_(chunk)))
+        conn.execute(delete(document_bands).where(document_bands.c.doc_id.in_(chunk)))
+        rows = [{"key": k, "passage_id": r.id, "doc_id": r.doc_id}
+                for r in conn.execute(select(passages.c.id, passages.c.doc_id, passages.c.signature)
+                                      .where(passages.c.doc_id.in_(chunk)))
+                for k in safe(band_keys, r.signature)]  # fmt: skip
+        if rows:
+            conn.execute(insert(passage_bands), rows)
+        drows = [{"key": k, "doc_id": r.id}
+                 for r in conn.execute(select(documents.c.id, documents.c.signature).where(documents.c.id.in_(chunk)))
+                 for k in safe(doc_band_keys, r.signature)]  # fmt: skip
+        if drows:
+            conn.execute(insert(document_bands), drows)
+
+
+def candidate_passages(conn: Connection, new: list, exclude: set[str]) -> list[dict]:
+    """Stored passages (of documents not in ``exclude``) that share a band key or hash with ``new``."""
+    from truceline.ingestion.reuse import band_keys
+
+    keys = sorted({k for p in new for k in band_keys(p.signature)})
+    ids: set[int] = set()
+    for chunk in _chunks(keys):
+        ids.update(r for (r,) in conn.execute(select(passage_bands.c.passage_id).where(passage_bands.c.key.in_(chunk))))
+    hashes = sorted({p.norm_hash for p in new})
+    for chunk in _chunks(hashes):
+        ids.update(r for (r,) in conn.execute(select(passages.c.id).where(passages.c.norm_hash.in_(chunk))))
+    out: list[dict] = []
+    for chunk in _chunks(sorted(ids)):
+        out.extend(dict(r) for r in conn.execute(select(passages).where(passages.c.id.in_(chunk))).mappings()
+                   if r["doc_id"] not in exclude)  # fmt: skip
+    out.sort(key=lambda r: r["id"])
+    return out
+
+
+def candidate_documents(conn: Connection, new: list, exclude: set[str]) -> list[tuple[str, str, bytes]]:
+    """(id, content hash, signature) of stored documents that share a band or the content hash with ``new``."""
+    from truceline.ingestion.dedup import doc_band_keys
+
+    keys = sorted({k for d in new for k in doc_band_keys(d.signature)})
+    ids: set[str] = set()
+    for chunk in _chunks(keys):
+        ids.update(r for (r,) in conn.execute(select(document_bands.c.doc_id).where(document_bands.c.key.in_(chunk))))
+    hashes = sorted({d.content_hash for d in new})
+    for chunk in _chunks(hashes):
+        ids.update(r for (r,) in conn.execute(select(documents.c.id).where(documents.c.content_hash.in_(chunk))))
+    ids -= exclude
+    out = []
+    for chunk in _chunks(sorted(ids)):
+        rows = conn.execute(select(documents.c.id, documents.c.content_hash, documents.c.signature)
+                            .where(documents.c.id.in_(chunk)))  # fmt: skip
+        out.extend((r.id, r.content_hash, r.signature) for r in rows)
+    return sorted(out)
+
+
+def get_state(conn: Connection, key: str) -> str | None:
+    return conn.execute(select(store_state.c.value).where(store_state.c.key == key)).scalar()
+
+
+def set_state(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(update(store_state).where(store_state.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(insert(store_state).values(key=key, value=value))
+
+
+def kept_rows(conn: Connection, ids: list[str], recomputed: set[str]) -> dict[str, list[dict]]:
+    """What a re-read document keeps as stored: its row, passages, and the links and duplicate
+    pairs with documents this batch does not recompute (a batch write replaces all of them)."""
+    from sqlalchemy import or_
+
+    from truceline.store.schema import duplicates, reuse_links
+
+    out: dict[str, list[dict]] = {"documents": [], "passages": [], "reuse": [], "duplicates": []}
+    for chunk in _chunks(sorted(ids), 500):
+        out["documents"] += [dict(r) for r in conn.execute(select(documents).where(documents.c.id.in_(chunk))).mappings()]
+        out["passages"] += [{k: v for k, v in r.items() if k != "id"}
+                            for r in conn.execute(select(passages).where(passages.c.doc_id.in_(chunk))
+                                                  .order_by(passages.c.id)).mappings()]  # fmt: skip
+        for r in conn.execute(select(reuse_links).where(or_(reuse_links.c.doc_id.in_(chunk),
+                                                            reuse_links.c.other_doc.in_(chunk)))).mappings():  # fmt: skip
+            if r["doc_id"] not in recomputed and r["other_doc"] not in recomputed:
+                out["reuse"].append({k: v for k, v in r.items() if k != "id"})
+        for r in conn.execute(select(duplicates).where(or_(duplicates.c.doc_id.in_(chunk),
+                                                           duplicates.c.other_doc_id.in_(chunk)))).mappings():  # fmt: skip
+            if r["doc_id"] not in recomputed and r["other_doc_id"] not in recomputed:
+                out["duplicates"].append(dict(r))
+    return out
