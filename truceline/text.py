@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # Typographic variants folded to ASCII before matching. Apostrophes are then deleted
@@ -185,10 +185,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Character offsets of the sentences of ``text``, never crossing a paragraph break.
 
     Offsets are trimmed of surrounding whitespace and every returned span is non-empty.
+    Remembered for recent texts: re-use detection and verification split the same documents.
     """
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=1024)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     paras = paragraphs(text)
     if not paras:
-        return []
+        return ()
     nlp = _sentencizer()
     out: list[tuple[int, int]] = []
     docs = nlp.pipe(text[s:e] for s, e in paras)
@@ -198,7 +204,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             start, end = _trim(text, start, end)
             if start < end:
                 out.append((start, end))
-    return out
+    return tuple(out)
 
 
 _OPENERS = "“‘„«([{"

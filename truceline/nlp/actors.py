@@ -642,23 +642,26 @@ class _Linker:
         """(tok_start, tok_end, what, value, kind) for dictionary names/countries, longest first."""
         sd, out = self.sdoc, []
         n = len(sd)
+        texts = [t.text for t in sd]  # token attributes read once: spaCy builds a Token per access
+        starts = [t.is_sent_start for t in sd]
+        capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         i = 0
         while i < n:
-            if not self.tok_words[i] or not sd[i].text[:1].isupper():
+            if not self.tok_words[i] or not texts[i][:1].isupper():
                 i += 1
                 continue
             found = None
             for j in range(min(n, i + MAX_NGRAM), i, -1):
-                if not self.tok_words[j - 1] or any(sd[t].is_sent_start for t in range(i + 1, j)):
+                if not self.tok_words[j - 1] or any(starts[t] for t in range(i + 1, j)):
                     continue
-                if any(not self.tok_words[t] and sd[t].text not in {"-", ".", "'s", "’s", "'"}
+                if any(not self.tok_words[t] and texts[t] not in {"-", ".", "'s", "’s", "'"}
                        for t in range(i, j)):
                     continue
-                if not (sd[j - 1].text[:1].isupper() or sd[j - 1].text[:1].isdigit()):
+                if not capital[j - 1]:
                     continue
                 ws = [w for t in range(i, j) for w in self.tok_words[t]]
                 k = " ".join(ws)
-                if k in self.d.acronyms and not all(sd[t].text.replace(".", "").isupper()
+                if k in self.d.acronyms and not all(texts[t].replace(".", "").isupper()
                                                    for t in range(i, j) if self.tok_words[t]):
                     continue
                 if k in self.d.names:
@@ -679,21 +682,23 @@ class _Linker:
 
     def agent_hits(self) -> list[tuple[int, int, str]]:
         sd, out, n = self.sdoc, [], len(self.sdoc)
+        pos = [t.pos_ for t in sd]
+        starts = [t.is_sent_start for t in sd]
         i = 0
         while i < n:
-            if not self.tok_words[i] or sd[i].pos_ in {"DET", "PRON", "VERB", "AUX", "ADP"}:
+            if not self.tok_words[i] or pos[i] in {"DET", "PRON", "VERB", "AUX", "ADP"}:
                 i += 1
                 continue
             for j in range(min(n, i + 6), i, -1):
-                if any(sd[t].is_sent_start and t > i for t in range(i, j)):
+                if any(starts[t] and t > i for t in range(i, j)):
                     continue
                 k = " ".join(w for t in range(i, j) for w in self.tok_words[t])
                 code = self.d.agents.get(k)
-                if code and j - i == 1 and sd[i].lower_ in TITLE_MODIFIERS and j < n and sd[j].pos_ in {"NOUN", "PROPN", "ADJ"}:
+                if code and j - i == 1 and sd[i].lower_ in TITLE_MODIFIERS and j < n and pos[j] in {"NOUN", "PROPN", "ADJ"}:
                     continue
                 if code and code[:3] in {"UNK", "JNK", "NON"}:
                     continue
-                if code and sd[j - 1].pos_ in {"NOUN", "PROPN", "ADJ"}:
+                if code and pos[j - 1] in {"NOUN", "PROPN", "ADJ"}:
                     out.append((i, j, code))
                     i = j - 1
                     break

@@ -470,15 +470,19 @@ def _adjectives(sdoc: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int,
     adj = adjective_map()
     out = []
     n = len(sdoc)
+    texts = [t.text for t in sdoc]
+    spaces = [t.whitespace_ for t in sdoc]
+    alpha = [t.is_alpha for t in sdoc]
+    upper = [x[:1].isupper() for x in texts]
     i = 0
     while i < n:
         hit = None
-        for k in (3, 2, 1):
+        for k in (3, 2, 1) if upper[i] or not alpha[i] else ():  # every alphabetic word must be capitalised
             if i + k > n:
                 continue
-            sp = sdoc[i : i + k]
-            if sp.text in adj and all(t.text[:1].isupper() for t in sp if t.is_alpha):
-                hit = (i, i + k, adj[sp.text])
+            key = "".join(texts[t] + spaces[t] for t in range(i, i + k - 1)) + texts[i + k - 1]
+            if key in adj and all(upper[t] for t in range(i, i + k) if alpha[t]):
+                hit = (i, i + k, adj[key])
                 break
         if hit and not any(a < hit[1] and hit[0] < b for a, b in spans) and _is_modifier(sdoc, hit[0], hit[1]):
             out.append(hit)
