@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, insert, text  # noqa: E402
 
 from truceline.model import ActorRef, Agreement, Claim, Commitment, Evidence, Incident, make_span  # noqa: E402
-from truceline.store.records import day_of, event_actor_rows, rebuild_event_days  # noqa: E402
+from truceline.store.records import day_of, event_actor_rows, rebuild_event_days, rebuild_prefix_days  # noqa: E402
 from truceline.store.schema import (  # noqa: E402
     documents,
     event_actors,
@@ -225,6 +225,7 @@ def load(engine: Engine, data: dict[str, list[dict]], result: SimpleNamespace | 
             timings[table.name] = time.perf_counter() - t0
         t0 = time.perf_counter()
         rebuild_event_days(conn)
+        rebuild_prefix_days(conn)
         if result is not None:
             write_verification(conn, result)
         timings["event_days+verification"] = time.perf_counter() - t0

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from truceline.pipeline import ingest
 from truceline.store.engine import open_engine
 from truceline.store.pages import count_events
-from truceline.store.records import rebuild_event_days
-from truceline.store.schema import event_days, events
+from truceline.store.records import rebuild_event_days, rebuild_prefix_days
+from truceline.store.schema import event_days, event_prefix_days, events
 
 PATHS = ["/api/v1/meta", "/api/v1/events?limit=5", "/api/v1/incidents", "/api/v1/agreements",
          "/api/v1/timeline/buckets?interval=week", "/api/v1/timeline", "/api/v1/documents"]
@@ -52,6 +52,10 @@ def test_ingest_invalidates_cached_lists(client, sample_db, tmp_path: Path):
             assert count_events(conn) == conn.execute(select(func.count()).select_from(events)).scalar_one()
             rebuild_event_days(conn)
             assert sorted(tuple(r) for r in conn.execute(select(event_days))) == kept
+            kept_prefix = sorted(tuple(r) for r in conn.execute(select(event_prefix_days)))
+            assert any(r[0] == "AZE" for r in kept_prefix)
+            rebuild_prefix_days(conn)
+            assert sorted(tuple(r) for r in conn.execute(select(event_prefix_days))) == kept_prefix
             conn.rollback()
     finally:
         engine.dispose()

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
 
-from truceline.store.schema import actors, event_actors, event_days, events, places
+from truceline.store.schema import actors, event_actors, event_days, event_prefix_days, events, places
 
 INTERVALS = ("day", "week", "month")
 
@@ -148,17 +148,6 @@ def events_page(conn: Connection, limit: int, offset: int, **filters: Any) -> tu
     return rows, int(total)
 
 
-def codes_with_prefix(conn: Connection, prefix: str) -> list[str]:
-    """The distinct ``event_actors`` codes starting with ``prefix``: a skip scan, one index seek per code."""
-    t = event_actors
-    first = conn.execute(select(func.min(t.c.code)).where(prefix_condition(t.c.code, prefix))).scalar()
-    out = []
-    while first is not None:
-        out.append(first)
-        first = conn.execute(select(func.min(t.c.code)).where(t.c.code > first, prefix_condition(t.c.code, prefix))).scalar()
-    return out
-
-
 def _week(day: str) -> str:
     d = Date.fromisoformat(day)
     return (d - timedelta(days=d.weekday())).isoformat()
@@ -208,10 +197,12 @@ def buckets(conn: Connection, interval: str = "day", plover: list[str] | None = 
     if not actor:
         rows = conn.execute(select(t.c.day, t.c.plover, count).where(*conds))
     elif per_event:
-        # a country prefix: one query per code under it, each grouped in its index's order (no sort)
-        rows = (row for code in codes_with_prefix(conn, actor.upper())
-                for row in conn.execute(select(t.c.day, t.c.plover, count).where(*conds, t.c.code == code)
-                                        .group_by(t.c.plover, t.c.day)))  # fmt: skip
+        # a country prefix: its (day, plover) counts are kept in event_prefix_days
+        a = event_prefix_days
+        pconds = [a.c.prefix == actor.upper(), *date_conditions(a.c.day, since, until)]
+        if types:
+            pconds.append(a.c.plover.in_(types))
+        rows = conn.execute(select(a.c.day, a.c.plover, a.c.events).where(*pconds))
     else:
         rows = conn.execute(select(t.c.day, t.c.plover, count).where(*conds).group_by(t.c.day, t.c.plover))
     for day, kind, n in rows:

@@ -14,7 +14,17 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Timex, make_span
-from truceline.store.schema import actors, event_actors, event_days, events, mentions, places, quotes, timexes
+from truceline.store.schema import (
+    actors,
+    event_actors,
+    event_days,
+    event_prefix_days,
+    events,
+    mentions,
+    places,
+    quotes,
+    timexes,
+)
 
 
 def _first(record) -> tuple[int, int]:
@@ -121,29 +131,69 @@ def event_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
     return Counter({(d, p): n for d, p, n in conn.execute(query)})
 
 
-def apply_event_days(conn: Connection, delta: Counter) -> None:
-    """Add ``delta`` ((day, plover) -> +/- events) to ``event_days``; rows reaching zero go."""
-    delta = Counter({k: n for k, n in delta.items() if n and k[0]})
+def _apply_counts(conn: Connection, table, keys: tuple[str, ...], delta: Counter) -> None:
+    """Add ``delta`` (key tuple -> +/- events) to a count table; rows reaching zero go."""
+    delta = Counter({k: n for k, n in delta.items() if n and all(k)})
     if not delta:
         return
-    days = sorted({d for d, _ in delta})
+    first = keys[0]
+    values = sorted({k[0] for k in delta})
     current: dict[tuple, int] = {}
-    for i in range(0, len(days), 500):
-        rows = conn.execute(select(event_days).where(event_days.c.day.in_(days[i:i + 500])))
-        current.update({(r.day, r.plover): r.events for r in rows})
+    for i in range(0, len(values), 500):
+        rows = conn.execute(select(table).where(table.c[first].in_(values[i:i + 500])))
+        current.update({tuple(getattr(r, c) for c in keys): r.events for r in rows})
     fresh = []
     for key, n in delta.items():
         total = current.get(key, 0) + n
+        where = [table.c[c] == v for c, v in zip(keys, key, strict=True)]
         if key not in current:
             if total > 0:
-                fresh.append({"day": key[0], "plover": key[1], "events": total})
+                fresh.append({**dict(zip(keys, key, strict=True)), "events": total})
         elif total <= 0:
-            conn.execute(delete(event_days).where(event_days.c.day == key[0], event_days.c.plover == key[1]))
+            conn.execute(delete(table).where(*where))
         else:
-            conn.execute(update(event_days).where(event_days.c.day == key[0], event_days.c.plover == key[1])
-                         .values(events=total))
+            conn.execute(update(table).where(*where).values(events=total))
     if fresh:
-        conn.execute(insert(event_days), fresh)
+        conn.execute(insert(table), fresh)
+
+
+def apply_event_days(conn: Connection, delta: Counter) -> None:
+    """Add ``delta`` ((day, plover) -> +/- events) to ``event_days``."""
+    _apply_counts(conn, event_days, ("day", "plover"), delta)
+
+
+def prefix_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
+    """Stored events of these documents per (code prefix, day, plover), from their ``first3`` rows."""
+    ids = list(doc_ids)
+    if not ids:
+        return Counter()
+    t = event_actors
+    prefix = func.substr(t.c.code, 1, 3)
+    query = (select(prefix, t.c.day, t.c.plover, func.count())
+             .where(t.c.doc_id.in_(ids), t.c.first3 == True, t.c.day.is_not(None))  # noqa: E712
+             .group_by(prefix, t.c.day, t.c.plover))  # fmt: skip
+    return Counter({(x, d, p): n for x, d, p, n in conn.execute(query)})
+
+
+def prefix_day_delta(rows: Iterable[dict]) -> Counter:
+    """New ``event_actors`` rows as (code prefix, day, plover) counts."""
+    return Counter((r["code"][:3], r["day"], r["plover"]) for r in rows if r.get("first3") and r.get("day") and r.get("code"))
+
+
+def apply_prefix_days(conn: Connection, delta: Counter) -> None:
+    _apply_counts(conn, event_prefix_days, ("prefix", "day", "plover"), delta)
+
+
+def rebuild_prefix_days(conn: Connection) -> None:
+    """``event_prefix_days`` recomputed from every stored ``event_actors`` row (migrations, bulk loads)."""
+    t = event_actors
+    prefix = func.substr(t.c.code, 1, 3)
+    conn.execute(delete(event_prefix_days))
+    conn.execute(insert(event_prefix_days).from_select(
+        ["prefix", "day", "plover", "events"],
+        select(prefix, t.c.day, t.c.plover, func.count())
+        .where(t.c.first3 == True, t.c.day.is_not(None), t.c.code.is_not(None))  # noqa: E712
+        .group_by(prefix, t.c.day, t.c.plover)))
 
 
 def rebuild_event_days(conn: Connection) -> None:

@@ -15,12 +15,19 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, or_, select, update
 
 from truceline.ingestion.types import RawArticle
-from truceline.store.records import apply_event_days, event_day_counts
+from truceline.store.records import (
+    apply_event_days,
+    apply_prefix_days,
+    event_day_counts,
+    prefix_day_counts,
+    prefix_day_delta,
+)
 from truceline.store.schema import (
     DOC_RECORD_TABLES,
     actors,
     documents,
     duplicates,
+    event_actors,
     events,
     outlets,
     passages,
@@ -138,8 +145,10 @@ def write_batch(
         if new_docs:
             conn.execute(insert(documents), new_docs)
         day_delta = Counter()  # events per (day, plover): the old rows' counts out, the new rows' in
+        prefix_delta = Counter()  # the same per (code prefix, day, plover)
         for chunk in _chunks(list(touched)):
             day_delta.subtract(event_day_counts(conn, chunk))
+            prefix_delta.subtract(prefix_day_counts(conn, chunk))
             for table in DOC_RECORD_TABLES:
                 conn.execute(delete(table).where(table.c.doc_id.in_(chunk)))
             conn.execute(delete(passages).where(passages.c.doc_id.in_(chunk)))
@@ -152,6 +161,8 @@ def write_batch(
                 conn.execute(insert(table), rows)
         day_delta.update((r["day"], r["plover"]) for r in record_rows.get(events, []) if r.get("day"))
         apply_event_days(conn, day_delta)
+        prefix_delta.update(prefix_day_delta(record_rows.get(event_actors, [])))
+        apply_prefix_days(conn, prefix_delta)
         if after is not None:
             after(conn)
 
