@@ -274,12 +274,6 @@ class _StoredText:
     text: str
 
 
-def read(doc: Doc, sdoc) -> Reading:
-    """All reading records of one parsed pipeline document (dated from its text when undated)."""
-    dct = _publication_date(doc, sdoc)
-    return read_parsed(doc.id, doc.cleaned.text, sdoc, dct)
-
-
 def read_parsed(doc_id: str, text: str, sdoc, dct: date | None) -> Reading:
     """All reading records of one parsed text, with stable per-document ids."""
     from truceline.events.coder import code_events
@@ -317,23 +311,6 @@ def _place_events(reading: Reading) -> None:
                 if place.lat is not None:
                     ev.place_id = place.id
                     break
-
-
-def _publication_date(doc: Doc, sdoc) -> date | None:
-    """The document's date; when unknown, an estimate from its own dated references."""
-    from truceline.nlp.timex import estimate_publication_date
-
-    art = doc.article
-    if art.published:
-        return date.fromisoformat(art.published)
-    if art.published_source == "estimated":  # an earlier estimate was withdrawn: estimate afresh
-        art.published_source = "unknown"
-    estimate, basis = estimate_publication_date(doc.cleaned.text, sdoc)
-    if estimate is None:
-        return None
-    art.published, art.published_source = estimate.isoformat(), "estimated"
-    art.extra["published_estimate_basis"] = basis
-    return estimate
 
 
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}

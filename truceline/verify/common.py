@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
 
@@ -29,6 +29,11 @@ def actor_key(ref: ActorRef) -> str | None:
 
 def keys(refs: list[ActorRef]) -> set[str]:
     return {k for r in refs if (k := actor_key(r))}
+
+
+def names(refs: Iterable[ActorRef], empty: str = "unknown") -> str:
+    """Actors as written, each once, in order: how lines and contradiction sides name them."""
+    return ", ".join(dict.fromkeys(r.text for r in refs)) or empty
 
 
 def participants(ev: Event) -> set[str]:
@@ -110,13 +115,6 @@ def sentence_vector(text: str) -> np.ndarray | None:
 
 def cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return float(a @ b) if a is not None and b is not None else 0.0
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 class UnionFind:

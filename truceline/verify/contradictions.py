@@ -25,7 +25,7 @@ from datetime import date
 from truceline.model import ActorRef, Contradiction, ContradictionSide, Event, Evidence, ExtractedDocument, make_span
 from truceline.text import sentences
 from truceline.verify import step
-from truceline.verify.common import is_day, keys, lexical_similarity, participants, stable_id
+from truceline.verify.common import is_day, keys, lexical_similarity, names, participants, stable_id
 from truceline.verify.corpus import Corpus, Verification, published
 
 AGENCY_TYPES = {"ASSAULT", "COERCE"}
@@ -33,10 +33,6 @@ INITIATION = re.compile(r"\b(began|begun|started|start|launched|launch|initiated
                         r"first|provoked|provocation|triggered|sparked|broke out|attacked first|escalation)\b", re.I)
 NUMBER_WINDOW_DAYS = 3
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def _names(refs: list[ActorRef]) -> str:
-    return ", ".join(dict.fromkeys(r.text for r in refs)) or "unknown"
 
 
 def _side(statement: str, items: list[tuple[ExtractedDocument, Event, str, ActorRef | None]],
@@ -80,8 +76,8 @@ def agency(corpus: Corpus, result: Verification) -> None:
                 result.contradictions.append(Contradiction(
                     id=stable_id("con", "agency", inc.id, *sorted(map(sorted, (a, b)))), kind="agency",
                     subject=f"who carried out the {inc.plover.lower()} ({inc.date or 'undated'})", incident_id=inc.id,
-                    sides=[_side(f"{_names(sa.source)} against {_names(sa.target)}", sides[a]),
-                           _side(f"{_names(sb.source)} against {_names(sb.target)}", sides[b])],
+                    sides=[_side(f"{names(sa.source)} against {names(sa.target)}", sides[a]),
+                           _side(f"{names(sb.source)} against {names(sb.target)}", sides[b])],
                     reasons=["the same incident (type, participants, date) with opposite attackers",
                              "each side framed as blame or initiation, from different independence groups"],
                     evidence=[Evidence(span=x[1].evidence[0].span, role="side") for x in (*sides[a], *sides[b])],
@@ -295,7 +291,7 @@ def dates(corpus: Corpus, result: Verification) -> None:
         ob, cb = origin_of(corpus, db, eb)
         result.contradictions.append(Contradiction(
             id=stable_id("con", "date", ea.id, eb.id), kind="date",
-            subject=f"the date of {ea.plover.lower()} by {_names(ea.source)}",
+            subject=f"the date of {ea.plover.lower()} by {names(ea.source)}",
             incident_id=result.incident_of.get(ea.id) if result.incident_of.get(ea.id) == result.incident_of.get(eb.id) else None,
             sides=[_side(f"on {ea.date}", [(da, ea, oa, ca)], ea.date), _side(f"on {eb.date}", [(db, eb, ob, cb)], eb.date)],
             reasons=["the same account (type, actors, wording) on different days"],

@@ -20,13 +20,13 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from truceline.eval.metrics import haversine_km
 from truceline.model import ActorRef, Event, Evidence, ExtractedDocument, Incident
 from truceline.verify import step
 from truceline.verify.common import (
     content_words,
     cosine,
     interval,
-    km,
     lexical_similarity,
     participants,
     sentence_vector,
@@ -100,7 +100,7 @@ def same_incident(a: MentionInfo, b: MentionInfo) -> bool:
             return False
     if not (a.explicit and b.explicit) and wording < UNDATED_WORDING:
         return False  # dated only by their reports: the words must say it is the same event
-    if a.coords and b.coords and km(*a.coords, *b.coords) > MAX_KM:
+    if a.coords and b.coords and haversine_km(*a.coords, *b.coords) > MAX_KM:
         return False
     return cosine(a.vector, b.vector) >= MIN_WORDING
 

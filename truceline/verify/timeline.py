@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from truceline.model import ActorRef, Agreement, Claim, Contradiction, Incident, TimelineEntry
+from truceline.verify.common import names
 
 INCIDENT_KINDS = {"ACCUSE": "accusation", "THREATEN": "threat", "ASSAULT": "incident", "COERCE": "incident",
                   "SANCTION": "incident", "MOBILIZE": "incident", "REJECT": "incident", "CONCEDE": "incident",
@@ -19,8 +20,8 @@ AGREEMENT_KINDS = {"plan": "proposal", "ceasefire": "ceasefire", "agreement": "a
 ORDER = ["proposal", "agreement", "ceasefire", "status", "incident", "accusation", "threat", "deadline", "contradiction"]
 
 
-def _names(refs: Iterable[ActorRef]) -> str:
-    return ", ".join(dict.fromkeys(r.text for r in refs)) or "(unattributed)"
+def _who(refs: Iterable[ActorRef]) -> str:
+    return names(refs, "(unattributed)")
 
 
 def _day(value: str | None) -> str | None:
@@ -38,8 +39,8 @@ def entries(incidents: list[Incident], claims: list[Claim], contradictions: list
 
     for a in agreements:
         kind = AGREEMENT_KINDS.get(a.kind, "agreement")
-        who = _names(a.parties) if a.parties else _names([a.proposer] if a.proposer else [])
-        brokers = f", mediated by {_names(a.mediators)}" if a.mediators else ""
+        who = _who(a.parties) if a.parties else _who([a.proposer] if a.proposer else [])
+        brokers = f", mediated by {_who(a.mediators)}" if a.mediators else ""
         out.append(TimelineEntry(date=_day(a.date), kind=kind, title=f"{a.title or a.kind}: {who}{brokers}", status=a.status,
                                  record=f"agreement:{a.id}", doc_ids=a.doc_ids, evidence=a.evidence[:3],
                                  sources=outlets(a.doc_ids)))  # fmt: skip
@@ -50,7 +51,7 @@ def entries(incidents: list[Incident], claims: list[Claim], contradictions: list
         for c in a.commitments:
             if c.deadline:
                 out.append(TimelineEntry(
-                    date=_day(c.deadline), kind="deadline", title=f"deadline: {_names(c.obligors)} {c.action}",
+                    date=_day(c.deadline), kind="deadline", title=f"deadline: {_who(c.obligors)} {c.action}",
                     status=c.status, record=f"commitment:{c.id}", evidence=c.evidence,
                     doc_ids=sorted({e.span.doc_id for e in c.evidence}),
                 ))  # fmt: skip
@@ -60,7 +61,7 @@ def entries(incidents: list[Incident], claims: list[Claim], contradictions: list
             continue
         out.append(TimelineEntry(
             date=_day(inc.date), kind=kind,
-            title=f"{inc.plover}: {_names(inc.source)} -> {_names(inc.target)}"
+            title=f"{inc.plover}: {_who(inc.source)} -> {_who(inc.target)}"
                   + (f" at {inc.location}" if inc.location else ""),
             grade=inc.grade, record=f"incident:{inc.id}", sources=outlets(inc.doc_ids), doc_ids=inc.doc_ids,
             evidence=inc.evidence[:3],
