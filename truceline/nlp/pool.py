@@ -23,8 +23,9 @@ def map_pool(fn: Callable[[Any], Any], items: Iterable[Any], workers: int, chunk
         return pool.map(fn, items, chunksize=chunksize)
 
 
-WARM_TEXT = ("Azerbaijan and Armenia agreed to a ceasefire in Moscow on Friday, Russian Foreign Minister "
-             "Sergei Lavrov said. \"We call on both sides to respect it,\" he added.")
+# Any sentence that touches every reading resource (actors, places, dates, quotes, events) will do.
+WARM_TEXT = ("Chile and Peru agreed to a ceasefire in Lima on Friday, the Brazilian foreign minister "
+             "said. \"We call on both sides to respect it,\" he added.")
 
 
 def open_pool(workers: int):
