@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 import truceline
@@ -142,16 +143,27 @@ def test_extract_contract_keys_and_span_property(sample_dir):
             assert back and back[0].other_start == p.start
 
 
-def test_two_worker_processes_store_exactly_what_one_process_stores(sample_dir, tmp_path):
+@pytest.mark.parametrize("batch_size", [32, 2])
+def test_two_worker_processes_store_exactly_what_one_process_stores(sample_dir, tmp_path, batch_size):
+    """With a pool the next batch is read ahead while the current one is stored (batch_size=2:
+    three batches); what is stored must not depend on it."""
     from sqlalchemy import select
 
+    from truceline.nlp.stage import LocalReader
     from truceline.pipeline import ingest
     from truceline.store.engine import open_engine
     from truceline.store.schema import events, incidents, mentions, quotes, timexes
 
     one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
-    ingest([sample_dir], db=one)
-    ingest([sample_dir], db=two, workers=2)
+    ingest([sample_dir], db=one, batch_size=batch_size)
+    reader = LocalReader(2)
+    try:
+        ingest([sample_dir], db=two, reader=reader, batch_size=batch_size)
+    finally:
+        reader.close()
+    # every document was read ahead; those re-dated by their copies afterwards were read again
+    assert reader.prefetched["used"] + reader.prefetched["read_again"] == len(list(sample_dir.glob("*.txt")))
+    assert reader.prefetched["used"] >= 1
     for table in (events, mentions, quotes, timexes, incidents):
         rows = []
         for url in (one, two):

@@ -14,6 +14,7 @@ in between leaves it so, and the next run (or ``truceline verify``) rebuilds it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,11 +172,19 @@ def _run(engine: Engine, run_id: int, batches: Iterable[list[Doc]], summary: Run
     try:
         done = 0
         progress("documents", 0, total)
-        for docs in batches:
+        it = iter(batches)
+        docs = next(it, None)
+        if docs is not None:
+            _prefetch(engine, reader, docs, force)
+        while docs is not None:
+            following = next(it, None)
+            if following is not None:  # a pool parses the next batch while this one is stored
+                _prefetch(engine, reader, following, force)
             n = len(docs)  # stages may add stored documents (re-cleaned, re-dated) to the batch
             _process(engine, run_id, docs, summary, force, reader)
             done += n
             progress("documents", done, total)
+            docs = following
         with engine.connect() as conn:
             stale = streaming.get_state(conn, streaming.STALE) == "1"
         if verify and stale:
@@ -190,6 +199,33 @@ def _run(engine: Engine, run_id: int, batches: Iterable[list[Doc]], summary: Run
             close()
     repo.finish_run(engine, run_id, "done", _counts(summary), summary.errors)
     return summary
+
+
+PREFETCH_STAGES = ["outlets", "clean", "metadata", "language"]  # what the read stage's input depends on
+
+
+def _prefetch(engine: Engine, reader: Any, docs: list[Doc], force: bool) -> None:
+    """Hand the reader the next batch's texts and dates, found by running the stages before
+    ``read`` on copies of its documents, if the reader reads ahead (a worker pool does).
+
+    The copies see the store as it is *before* the current batch is written, so a text may
+    come out differently once it is (an outlet's boilerplate learnt from the current batch);
+    the reader then reads it again. Stored documents are skipped: they are not read unless
+    their metadata changed.
+    """
+    from truceline.nlp.stage import READ_LANGUAGES
+
+    prefetch = getattr(reader, "prefetch", None)
+    if not callable(prefetch) or getattr(reader, "workers", 1) <= 1 or not docs:
+        return
+    with engine.connect() as conn:
+        known = set() if force else set(repo.existing_ids(conn, (d.id for d in docs)))
+        trial = Batch(docs=[copy.deepcopy(d) for d in docs if d.id not in known], conn=conn, run_id=0)
+        own = {d.id for d in trial.docs}
+        for name in PREFETCH_STAGES:
+            STAGES[name](trial)
+    prefetch([(d.id, d.cleaned.text, d.article.published) for d in trial.docs
+              if d.id in own and d.cleaned is not None and d.language in READ_LANGUAGES])  # fmt: skip
 
 
 def verify_store(engine: Engine) -> None:

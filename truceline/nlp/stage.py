@@ -11,8 +11,10 @@ would produce confident nonsense on them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from truceline.batch import Batch, Doc, stage
 from truceline.model import Actor, Event, Mention, Place, Quote, Timex
@@ -87,6 +89,13 @@ class LocalReader:
     Parses of phase 1 are kept for phase 2 when reading in this process. With a pool, phase 1
     also reads each document against its estimated date while the parse is at hand, and phase 2
     takes that reading when the date stayed the estimate, so no document is parsed twice.
+
+    With a pool the pipeline also calls :meth:`prefetch` with the *next* batch before it stores
+    the current one, so the workers parse batch k+1 while this process cleans, links and writes
+    batch k; without it the workers sit idle through every write. A prefetched reading is used
+    only when the document's final text and date are the ones it was read with (the pipeline
+    cleans the next batch speculatively, before the current one is stored); otherwise it is read
+    again, so the records never depend on the prefetch.
     The pool is started on first use and kept for the reader's life (one fork per run, not per
     batch); :meth:`close` stops it (the pipeline closes its reader at the end of a run).
     """
@@ -94,22 +103,29 @@ class LocalReader:
     def __init__(self, workers: int = 1):
         self.workers = max(1, workers)
         self._parsed: dict[str, object] = {}
-        self._ahead: dict[str, tuple[str, str | None, Reading]] = {}
-        self._pool = None
+        # doc id -> (text, date it was read against, estimate or None, reading), from phase 1 or a prefetch
+        self._ahead: dict[str, tuple[str, str | None, tuple[str | None, str] | None, Reading]] = {}
+        self._pending: dict[str, Any] = {}  # doc id -> AsyncResult of the prefetch chunk holding it
+        self._pool: Any = None
+        self.prefetched = {"used": 0, "read_again": 0}  # how the prefetch paid off, for tests and benchmarks
 
     def _pipe(self, texts: list[str]):
         return get_nlp().pipe(texts, batch_size=BATCH_SIZE)
 
-    def _map(self, fn, items: list) -> list:
-        if not items:
-            return []
+    def _ensure_pool(self) -> Any:
         if self._pool is None:
             from truceline.nlp.pool import open_pool
 
             self._pool = open_pool(self.workers)
-        return self._pool.map(fn, items, chunksize=1)
+        return self._pool
+
+    def _map(self, fn, items: list) -> list:
+        if not items:
+            return []
+        return self._ensure_pool().map(fn, items, chunksize=1)
 
     def close(self) -> None:
+        self._pending.clear()
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
@@ -120,12 +136,41 @@ class LocalReader:
         if pool is not None:
             pool.terminate()
 
+    def prefetch(self, items: list[ReadItem]) -> None:
+        """Start reading ``items`` (id, clean text, date or None) in the pool; a no-op in-process."""
+        if self.workers <= 1 or not items:
+            return
+        pool = self._ensure_pool()
+        for i in range(0, len(items), PREFETCH_CHUNK):
+            chunk = items[i : i + PREFETCH_CHUNK]
+            result = pool.apply_async(_prefetch_many, (chunk,))
+            for doc_id, _t, _p in chunk:
+                self._pending[doc_id] = result
+
+    def _collect(self, ids: Iterable[str]) -> None:
+        """Wait for the prefetch chunks holding ``ids`` (only those: later batches keep running)."""
+        for doc_id in ids:
+            result = self._pending.get(doc_id)
+            if result is None:
+                continue
+            for got_id, *rest in result.get():
+                self._pending.pop(got_id, None)
+                self._ahead[got_id] = tuple(rest)  # type: ignore[assignment]
+
     def estimate(self, items: list[tuple[str, str]]) -> dict[str, tuple[str | None, str]]:
         out = {}
         if self.workers > 1:
-            for doc_id, text, est, reading in self._map(_estimate_and_read_one, items):
+            self._collect(doc_id for doc_id, _t in items)
+            todo = []
+            for doc_id, text in items:
+                got = self._ahead.get(doc_id)
+                if got is not None and got[0] == text and got[2] is not None:
+                    out[doc_id] = got[2]
+                else:
+                    todo.append((doc_id, text))
+            for doc_id, text, est, reading in self._map(_estimate_and_read_one, todo):
                 out[doc_id] = est
-                self._ahead[doc_id] = (text, est[0], reading)
+                self._ahead[doc_id] = (text, est[0], est, reading)
             return out
         for (doc_id, text), sdoc in zip(items, self._pipe([t for _i, t in items]), strict=True):
             self._parsed[doc_id] = sdoc
@@ -134,16 +179,39 @@ class LocalReader:
 
     def read(self, items: list[ReadItem]) -> dict[str, Reading]:
         if self.workers > 1:
-            ahead, self._ahead = self._ahead, {}
-            out = {doc_id: ahead[doc_id][2] for doc_id, text, pub in items
-                   if doc_id in ahead and ahead[doc_id][:2] == (text, pub)}  # fmt: skip
+            self._collect(doc_id for doc_id, _t, _p in items)
+            out = {}
+            for doc_id, text, pub in items:
+                got = self._ahead.pop(doc_id, None)
+                if got is not None and got[:2] == (text, pub):
+                    out[doc_id] = got[3]
+                    self.prefetched["used"] += 1
+                elif got is not None:
+                    self.prefetched["read_again"] += 1
             out.update(self._map(_read_one, [it for it in items if it[0] not in out]))
+            # readings of documents the pipeline did not read after all (found stored, re-dated):
+            # whatever is not pending for a later batch is dropped, so the cache stays one batch
+            self._ahead = {k: v for k, v in self._ahead.items() if k in self._pending}
             return {doc_id: out[doc_id] for doc_id, _t, _p in items}
         todo = [it for it in items if it[0] not in self._parsed]
         parsed = dict(zip((i for i, _t, _p in todo), self._pipe([t for _i, t, _p in todo]), strict=True))
         parsed.update(self._parsed)
         self._parsed = {}
         return {doc_id: read_text(doc_id, text, parsed[doc_id], pub) for doc_id, text, pub in items}
+
+
+PREFETCH_CHUNK = 2  # documents per pool task: small enough to spread a batch over the workers
+
+
+def _prefetch_many(chunk: list[ReadItem]) -> list[tuple[str, str, str | None, tuple[str | None, str] | None, Reading]]:
+    """A prefetch task: parse the chunk in one ``nlp.pipe`` and read each document; an undated one
+    is estimated and read against its estimate, as phase 1 would."""
+    out = []
+    for (doc_id, text, pub), sdoc in zip(chunk, get_nlp().pipe([t for _i, t, _p in chunk]), strict=True):
+        est = estimate_text(text, sdoc) if pub is None else None
+        when = est[0] if est is not None else pub
+        out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
+    return out
 
 
 def _estimate_one(item: tuple[str, str]) -> tuple[str, tuple[str | None, str]]:
