@@ -299,11 +299,12 @@ def _unique(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
 
 def rebuild_verification(conn: Connection) -> None:
     """Recompute every corpus-level record (incidents, claims, contradictions, agreements)."""
-    from truceline.store.queries import extracted_documents
+    from truceline.store.queries import extracted_documents, kept_parses
     from truceline.store.verification import outlet_reliability, write_verification
     from truceline.verify import Corpus, verify
 
     corpus = Corpus.of(extracted_documents(conn, with_verification=False), reliability=outlet_reliability(conn))
+    corpus.kept_parses = lambda ids: kept_parses(conn, ids)
     write_verification(conn, verify(corpus))
 
 

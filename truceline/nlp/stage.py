@@ -32,6 +32,7 @@ class Reading:
     timex: list[Timex] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    parses: tuple[list[tuple[int, int]], bytes] | None = None  # kept sentence parses (nlp/parses.py)
 
 
 @stage("read")
@@ -347,6 +348,7 @@ def read_parsed(doc_id: str, text: str, sdoc, dct: date | None) -> Reading:
     from truceline.events.coder import code_events
     from truceline.nlp.actors import link_actors
     from truceline.nlp.geo import extract_places
+    from truceline.nlp.parses import keep as keep_parses
     from truceline.nlp.quotes import extract_quotes
     from truceline.nlp.timex import extract_timex
 
@@ -359,6 +361,7 @@ def read_parsed(doc_id: str, text: str, sdoc, dct: date | None) -> Reading:
     reading.events = code_events(doc_id, text, sdoc, dct, reading.mentions, reading.actors, timex=reading.timex)
     _renumber(doc_id, reading)
     _place_events(reading)
+    reading.parses = keep_parses(text, sdoc)
     return reading
 
 

@@ -302,3 +302,16 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
         "places": sorted(place_counts.values(), key=lambda p: (-p["mentions"], p["name"], p["country"] or "",
                                                                p["geonames_id"] or 0)),
     }
+
+
+def kept_parses(conn: Connection, doc_ids: list[str]) -> dict[str, dict[tuple[int, int], object]]:
+    """The kept sentence parses of these documents (truceline.nlp.parses), as spaCy Docs."""
+    from truceline.nlp.parses import load
+    from truceline.store.schema import sentence_parses
+
+    out: dict[str, dict[tuple[int, int], object]] = {}
+    for chunk in _chunks(doc_ids):
+        rows = conn.execute(select(sentence_parses).where(sentence_parses.c.doc_id.in_(chunk)))
+        for r in rows:
+            out[r.doc_id] = load(r.spans, r.data)
+    return out

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
-from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Timex, make_span
+from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Span, Timex, make_span
 from truceline.store.schema import (
     actors,
     event_actors,
@@ -23,16 +23,22 @@ from truceline.store.schema import (
     mentions,
     places,
     quotes,
+    sentence_parses,
     timexes,
 )
 
+if TYPE_CHECKING:
+    from truceline.nlp.stage import Reading
 
-def _first(record) -> tuple[int, int]:
+DayKey = tuple[str, ...]  # (day, plover) or (code prefix, day, plover)
+
+
+def _first(record: Any) -> tuple[int, int]:
     span = record.evidence[0].span
     return span.start, span.end
 
 
-def _spans(record) -> list[list[int]]:
+def _spans(record: Any) -> list[list[int]]:
     return [[e.span.start, e.span.end] for e in record.evidence]
 
 
@@ -42,7 +48,7 @@ def actor_row(a: Actor) -> dict[str, Any]:
             "source": a.source}  # fmt: skip
 
 
-def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
+def reading_rows(doc_id: str, reading: Reading) -> dict[Any, list[dict[str, Any]]]:
     """Rows for every table a document's reading fills (actors are shared across documents)."""
     out: dict[Any, list[dict[str, Any]]] = {
         actors: [actor_row(a) for a in reading.actors],
@@ -74,6 +80,9 @@ def reading_rows(doc_id: str, reading) -> dict[Any, list[dict[str, Any]]]:
         out[places].append({"id": p.id, "doc_id": doc_id, "name": p.name, "feature": p.feature, "country": p.country,
                             "lat": p.lat, "lon": p.lon, "geonames_id": p.geonames_id, "source": p.source,
                             "spans": _spans(p)})  # fmt: skip
+    if parses := getattr(reading, "parses", None):
+        spans, data = parses
+        out[sentence_parses] = [{"doc_id": doc_id, "spans": [list(s) for s in spans], "data": data}]
     for ev in reading.events:
         start, end = _first(ev)
         out[events].append({
@@ -113,7 +122,7 @@ def event_actor_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             seen.add(key)
             first3 = code is not None and code[:3] not in countries
-            if first3:
+            if first3 and code is not None:
                 countries.add(code[:3])
             out.append({"event_id": row["id"], "doc_id": row["doc_id"], "role": role, "code": code,
                         "actor_id": ref.get("actor_id"), "plover": row["plover"], "date": row.get("date"),
@@ -121,7 +130,7 @@ def event_actor_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def event_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
+def event_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter[DayKey]:
     """Stored events of these documents per (day, plover): what their deletion takes from ``event_days``."""
     ids = list(doc_ids)
     if not ids:
@@ -131,14 +140,14 @@ def event_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
     return Counter({(d, p): n for d, p, n in conn.execute(query)})
 
 
-def _apply_counts(conn: Connection, table, keys: tuple[str, ...], delta: Counter) -> None:
+def _apply_counts(conn: Connection, table: Table, keys: tuple[str, ...], delta: Counter[DayKey]) -> None:
     """Add ``delta`` (key tuple -> +/- events) to a count table; rows reaching zero go."""
     delta = Counter({k: n for k, n in delta.items() if n and all(k)})
     if not delta:
         return
     first = keys[0]
     values = sorted({k[0] for k in delta})
-    current: dict[tuple, int] = {}
+    current: dict[DayKey, int] = {}
     for i in range(0, len(values), 500):
         rows = conn.execute(select(table).where(table.c[first].in_(values[i:i + 500])))
         current.update({tuple(getattr(r, c) for c in keys): r.events for r in rows})
@@ -157,12 +166,12 @@ def _apply_counts(conn: Connection, table, keys: tuple[str, ...], delta: Counter
         conn.execute(insert(table), fresh)
 
 
-def apply_event_days(conn: Connection, delta: Counter) -> None:
+def apply_event_days(conn: Connection, delta: Counter[DayKey]) -> None:
     """Add ``delta`` ((day, plover) -> +/- events) to ``event_days``."""
     _apply_counts(conn, event_days, ("day", "plover"), delta)
 
 
-def prefix_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
+def prefix_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter[DayKey]:
     """Stored events of these documents per (code prefix, day, plover), from their ``first3`` rows."""
     ids = list(doc_ids)
     if not ids:
@@ -175,12 +184,12 @@ def prefix_day_counts(conn: Connection, doc_ids: Iterable[str]) -> Counter:
     return Counter({(x, d, p): n for x, d, p, n in conn.execute(query)})
 
 
-def prefix_day_delta(rows: Iterable[dict]) -> Counter:
+def prefix_day_delta(rows: Iterable[dict[str, Any]]) -> Counter[DayKey]:
     """New ``event_actors`` rows as (code prefix, day, plover) counts."""
     return Counter((r["code"][:3], r["day"], r["plover"]) for r in rows if r.get("first3") and r.get("day") and r.get("code"))
 
 
-def apply_prefix_days(conn: Connection, delta: Counter) -> None:
+def apply_prefix_days(conn: Connection, delta: Counter[DayKey]) -> None:
     _apply_counts(conn, event_prefix_days, ("prefix", "day", "plover"), delta)
 
 
@@ -209,19 +218,19 @@ def _ev(doc_id: str, text: str, start: int, end: int) -> Evidence:
     return Evidence(span=make_span(doc_id, text, start, end))
 
 
-def actor_from_row(r: dict) -> Actor:
+def actor_from_row(r: dict[str, Any]) -> Actor:
     return Actor(id=r["id"], name=r["name"], type=r["type"], code=r["code"], country=r["country"], sector=r["sector"],
                  provisional=r["provisional"], aliases=r["aliases"], roles=[Role(**x) for x in r["roles"]],
                  source=r["source"])  # fmt: skip
 
 
-def mention_from_row(r: dict, text: str) -> Mention:
+def mention_from_row(r: dict[str, Any], text: str) -> Mention:
     return Mention(id=r["id"], actor_id=r["actor_id"], kind=r["kind"], resolved_by=r["resolved_by"], code=r["code"],
                    evidence=[_ev(r["doc_id"], text, r["start"], r["end"])])  # fmt: skip
 
 
-def quote_from_row(r: dict, text: str) -> Quote:
-    def span(a, b):
+def quote_from_row(r: dict[str, Any], text: str) -> Quote:
+    def span(a: str, b: str) -> Span | None:
         return make_span(r["doc_id"], text, r[a], r[b]) if r[a] is not None else None
 
     return Quote(id=r["id"], kind=r["kind"], cue=r["cue"], cue_span=span("cue_start", "cue_end"),
@@ -230,18 +239,18 @@ def quote_from_row(r: dict, text: str) -> Quote:
                  evidence=[_ev(r["doc_id"], text, s, e) for s, e in r["spans"]])  # fmt: skip
 
 
-def timex_from_row(r: dict, text: str) -> Timex:
+def timex_from_row(r: dict[str, Any], text: str) -> Timex:
     return Timex(id=r["id"], type=r["type"], value=r["value"], mod=r["mod"], anchor=r["anchor"], issues=r["issues"],
                  evidence=[_ev(r["doc_id"], text, r["start"], r["end"])])  # fmt: skip
 
 
-def place_from_row(r: dict, text: str) -> Place:
+def place_from_row(r: dict[str, Any], text: str) -> Place:
     return Place(id=r["id"], name=r["name"], feature=r["feature"], country=r["country"], lat=r["lat"], lon=r["lon"],
                  geonames_id=r["geonames_id"], source=r["source"],
                  evidence=[_ev(r["doc_id"], text, s, e) for s, e in r["spans"]])  # fmt: skip
 
 
-def event_from_row(r: dict, text: str) -> Event:
+def event_from_row(r: dict[str, Any], text: str) -> Event:
     return Event(id=r["id"], plover=r["plover"], mode=r["mode"], context=r["context"], cameo=r["cameo"],
                  source=[ActorRef(**a) for a in r["source"]], target=[ActorRef(**a) for a in r["target"]],
                  date=r["date"], place_id=r["place_id"], location=r["location"], modality=r["modality"],

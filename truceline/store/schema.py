@@ -443,3 +443,19 @@ store_state = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# --- kept sentence parses (issue 7) -----------------------------------------------------------
+# The parses of the sentences verification steps read syntax from (truceline/nlp/parses.py), as
+# one spaCy DocBin per document with the sentences' offsets: verification loads them instead of
+# running the model over the corpus again after every ingest. Replaced with the document's reading.
+from sqlalchemy import LargeBinary  # noqa: E402
+
+sentence_parses = Table(
+    "sentence_parses",
+    metadata,
+    Column("doc_id", String(32), ForeignKey("documents.id"), primary_key=True),
+    Column("spans", JSON, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+DOC_RECORD_TABLES = (*DOC_RECORD_TABLES, sentence_parses)

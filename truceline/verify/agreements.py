@@ -45,6 +45,7 @@ from truceline.model import (
     StatusChange,
     make_span,
 )
+from truceline.nlp.parses import cue as parse_cue
 from truceline.text import paragraphs, sentences
 from truceline.verify import step
 from truceline.verify.common import actor_key, interval, keys, stable_id
@@ -86,6 +87,12 @@ def _alt(items: Iterable[str]) -> str:
 def _spaces(pattern: str) -> str:
     """A space in a vocabulary pattern matches any run of whitespace ("getting  agreement")."""
     return pattern.replace("\\ ", " ").replace(" ", r"\s+")
+
+
+@parse_cue("agreements")
+def _names_an_agreement(sentence: str) -> bool:
+    """The sentences this step parses: those naming an agreement, ceasefire or plan."""
+    return bool(terms().noun_re.search(sentence))
 
 
 @cache
@@ -173,6 +180,14 @@ class Reader:
         todo = [s for s in sents if (s.doc.id, s.start) not in self._parses]
         if not todo:
             return
+        kept = self.corpus.parses_of(s.doc.id for s in todo)  # parsed at reading, kept in the store
+        if kept:
+            for s in todo:
+                if (sdoc := kept.get(s.doc.id, {}).get((s.start, s.end))) is not None:
+                    self._parses[(s.doc.id, s.start)] = sdoc
+            todo = [s for s in todo if (s.doc.id, s.start) not in self._parses]
+            if not todo:
+                return
         from truceline.nlp.runtime import get_nlp
 
         for s, sdoc in zip(todo, get_nlp().pipe(s.text for s in todo), strict=True):

@@ -7,10 +7,11 @@ held in memory, and tests can build one from a few sentences.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from truceline.model import (
     Actor,
@@ -34,6 +35,9 @@ class Corpus:
     reliability: dict[str, str] = field(default_factory=dict)
     today: date | None = None  # "as of": default the latest publication date in the corpus
     memo: dict = field(default_factory=dict, repr=False)  # per-corpus caches of the steps
+    # the store's kept sentence parses (truceline.nlp.parses): doc ids -> {(start, end): spaCy Doc};
+    # None for a corpus built in memory, whose sentences are parsed on demand
+    kept_parses: Callable[[list[str]], dict[str, dict[tuple[int, int], Any]]] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, docs: Iterable[ExtractedDocument], reliability: dict[str, str] | None = None,
@@ -64,6 +68,12 @@ class Corpus:
     @cached_property
     def places(self) -> dict[str, Place]:
         return {p.id: p for d in self.docs.values() for p in d.places}
+
+    def parses_of(self, doc_ids: Iterable[str]) -> dict[str, dict[tuple[int, int], Any]]:
+        """The kept parses of these documents' sentences, by document and sentence offsets."""
+        if self.kept_parses is None:
+            return {}
+        return self.kept_parses(sorted(set(doc_ids)))
 
     def quotes_at(self, doc_id: str, start: int, end: int) -> list[Quote]:
         """Quotes of a document whose content overlaps ``[start, end)``."""
