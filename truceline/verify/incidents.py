@@ -13,6 +13,7 @@ demands and threats, followed elsewhere.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -158,19 +159,25 @@ def build_incident(infos: list[MentionInfo]) -> Incident:
 
 
 def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
-    """Pairs ``(i < j)`` of one PLOVER type that pass the date and participant conditions.
+    """Pairs ``(i < j)`` of one PLOVER type that pass the date, participant and wording bounds.
 
-    Blocking, so that clustering is not quadratic in the mentions: the mentions with dates
-    are swept in order of their first day, so that each meets only those whose days come
-    within the type's window; a mention without days meets every other. Pairs with
-    participants on both sides must share one (the hard conditions of :func:`same_incident`,
-    which every returned pair still has to pass).
+    Blocking, so that clustering is not quadratic in the mentions; every returned pair still
+    has to pass :func:`same_incident`, and no pair that could pass it is left out:
+
+    * two mentions with explicit dates are swept in order of their first day, so that each
+      meets only those whose days come within the type's window;
+    * every other pair needs content-word Jaccard >= :data:`UNDATED_WORDING`, so the two must
+      share a word of their *prefixes* (prefix filtering, Bayardo et al. 2007: with the words
+      of each mention in one global order, rarest first, sets that reach Jaccard t share one
+      of their first ``|x| - ceil(t|x|) + 1`` words); only those pairs are looked at. Without
+      this, mentions dated only by their reports (or not at all: undated articles) met every
+      other mention of their type.
+
+    Pairs with participants on both sides must share one.
     """
     if not infos:
         return set()
     window = timedelta(days=WINDOW_DAYS.get(infos[0].event.plover, DEFAULT_WINDOW))
-    dated = sorted((i for i, x in enumerate(infos) if x.days), key=lambda i: infos[i].days[0])
-    undated = [i for i, x in enumerate(infos) if not x.days]
     out: set[tuple[int, int]] = set()
 
     def add(i: int, j: int) -> None:
@@ -179,17 +186,41 @@ def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
             return
         out.add((i, j) if i < j else (j, i))
 
-    for k, i in enumerate(dated):
+    def near(i: int, j: int) -> bool:
+        a, b = infos[i].days, infos[j].days
+        return not a or not b or not (a[0] - window > b[1] or b[0] - window > a[1])
+
+    explicit = sorted((i for i, x in enumerate(infos) if x.explicit and x.days), key=lambda i: infos[i].days[0])
+    for k, i in enumerate(explicit):
         reach = infos[i].days[1] + window
-        for j in dated[k + 1:]:
+        for j in explicit[k + 1:]:
             if infos[j].days[0] > reach:  # and so are all later ones: outside the window
                 break
             add(i, j)
-    for i in undated:
-        for j in range(len(infos)):
+    loose = [i for i, x in enumerate(infos) if x.explicit and not x.days]  # a date with no days to compare
+    for i in loose:
+        for j in explicit + loose:
             if j != i:
                 add(i, j)
+    for members in _prefix_index(infos).values():
+        for k, i in enumerate(members):
+            for j in members[k + 1:]:
+                if not (infos[i].explicit and infos[j].explicit) and near(i, j):
+                    add(i, j)
     return out
+
+
+def _prefix_index(infos: list[MentionInfo]) -> dict[str, list[int]]:
+    """Mentions by each word of their prefix (see :func:`_candidate_pairs`)."""
+    sets = [x.words if x.words is not None else frozenset(content_words(x.event.evidence[0].span.text)) for x in infos]
+    freq = Counter(w for ws in sets for w in ws)
+    index: dict[str, list[int]] = {}
+    for i, ws in enumerate(sets):
+        words = sorted(ws, key=lambda w: (freq[w], w))
+        keep = len(words) - math.ceil(UNDATED_WORDING * len(words) - 1e-9) + 1
+        for w in words[:keep]:
+            index.setdefault(w, []).append(i)
+    return index
 
 
 @step("incidents")
