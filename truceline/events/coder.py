@@ -37,6 +37,7 @@ from importlib import resources
 from typing import Any
 
 from truceline.model import Actor, ActorRef, Event, Evidence, Mention, make_span
+from truceline.nlp.runtime import doc_ents, span_ents
 from truceline.text import paragraphs
 
 # ----------------------------------------------------------------------------- registries
@@ -1123,7 +1124,7 @@ def _place_targets(toks, actors: Actors, source: list[ActorRef], states: frozens
     for t in sorted(toks, key=lambda t: t.i):
         if t.ent_type_ != "GPE" or t.i in covered or t.i in seen:
             continue
-        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        ent = next((e for e in doc_ents(t.doc) if e.start <= t.i < e.end), None)
         if ent is None or ent.label_ != "GPE" or any(i in covered for i in range(ent.start, ent.end)):
             continue
         seen.update(range(ent.start, ent.end))
@@ -1151,7 +1152,7 @@ def _sentence_states(sent, actors: Actors) -> frozenset[str]:
     """The countries named in a sentence: its state actors and its towns."""
     named = frozenset(c for r in actors.in_tokens(sent) if (c := _country(r)))
     out = set(named)
-    for ent in sent.ents:
+    for ent in span_ents(sent):
         if ent.label_ == "GPE" and not actors.in_tokens(ent):
             text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
             c = _place_state(text, named)

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -57,7 +57,9 @@ TITLE_MODIFIERS = {"deputy", "senior", "vice", "former", "acting", "chief", "top
 
 # --------------------------------------------------------------------------- normalisation
 
+@lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
+    """Case- and accent-folded ``s``; remembered, as the same tokens are folded over and over."""
     s = unicodedata.normalize("NFKD", s.replace("\u2019", "'"))
     return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 

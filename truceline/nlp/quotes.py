@@ -35,6 +35,7 @@ from importlib import resources
 from typing import Any
 
 from truceline.model import Evidence, Quote, make_span
+from truceline.nlp.runtime import doc_ents
 from truceline.text import paragraphs, quoted_spans
 
 _OPEN_MARKS = "\"“„‘«"
@@ -677,7 +678,7 @@ def _kind_of(ctx: _Ctx, sp: tuple[int, int], head: Any = None) -> str:
         return "person"
     if label in ("ORG", "GPE", "NORP"):
         return "org"
-    labels = {e.label_ for e in ctx.doc.ents if e.start_char < sp[1] and e.end_char > sp[0]}
+    labels = {e.label_ for e in doc_ents(ctx.doc) if e.start_char < sp[1] and e.end_char > sp[0]}
     if "PERSON" in labels:
         return "person"
     if labels & {"ORG", "GPE", "NORP"}:

@@ -26,6 +26,27 @@ BATCH_SIZE = 16  # article-length docs: small batches keep memory flat (NOTES.md
 _lock = threading.Lock()
 
 
+def doc_ents(doc: Any) -> tuple[Any, ...]:
+    """``doc.ents``, built once per parse.
+
+    spaCy builds the tuple anew on every access, a scan of the whole document, and
+    ``Span.ents`` does that for every sentence asked: the readers ask per sentence and per
+    token, so this is kept in the Doc's ``user_data`` (never serialized with it here).
+    """
+    got = doc.user_data.get(_ENTS)
+    if got is None:
+        got = doc.user_data[_ENTS] = tuple(doc.ents)
+    return got
+
+
+def span_ents(span: Any) -> list[Any]:
+    """``span.ents`` (the entities wholly inside ``span``) from :func:`doc_ents`."""
+    return [e for e in doc_ents(span.doc) if e.start >= span.start and e.end <= span.end]
+
+
+_ENTS = ("truceline", "ents")
+
+
 class ModelError(RuntimeError):
     """The pinned model is missing or is not the one we pinned."""
 
