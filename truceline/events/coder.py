@@ -1394,10 +1394,14 @@ def split_at_paragraphs(sent, paras: list[tuple[int, int]]) -> list:
     """The pieces of a parsed sentence, cut where it runs across a blank-line paragraph break."""
     doc = sent.doc
     out, start = [], sent.start
+    ends = [e for _, e in paras]  # _para_index by bisection: this runs for every token
+    prev = bisect.bisect_right(ends, doc[sent.start].idx)
     for i in range(sent.start + 1, sent.end):
-        if _para_index(doc[i].idx, paras) != _para_index(doc[i - 1].idx, paras):
+        cur = bisect.bisect_right(ends, doc[i].idx)
+        if cur != prev:
             out.append(doc[start:i])
             start = i
+        prev = cur
     out.append(doc[start:sent.end])
     trimmed = []
     for p in out:
