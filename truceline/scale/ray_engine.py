@@ -21,6 +21,7 @@ model installed: nothing is shipped or downloaded at run time (no ``runtime_env`
 from __future__ import annotations
 
 import atexit
+import base64
 import dataclasses
 import json
 import logging
@@ -40,20 +41,27 @@ class RayEngineError(RuntimeError):
 
 
 def _reading_fields() -> dict[str, type]:
-    """Each list field of :class:`Reading` and the pydantic model of its items."""
+    """Each record-list field of :class:`Reading` and the pydantic model of its items."""
     hints = typing.get_type_hints(Reading)
-    return {f.name: typing.get_args(hints[f.name])[0] for f in dataclasses.fields(Reading)}
+    return {f.name: typing.get_args(hints[f.name])[0] for f in dataclasses.fields(Reading)
+            if typing.get_origin(hints[f.name]) is list}  # fmt: skip
 
 
 def reading_to_json(reading: Reading) -> str:
-    return json.dumps({name: [r.model_dump(mode="json") for r in getattr(reading, name)] for name in _reading_fields()},
-                      ensure_ascii=False, separators=(",", ":"))
+    out: dict[str, Any] = {name: [r.model_dump(mode="json") for r in getattr(reading, name)] for name in _reading_fields()}
+    if reading.parses is not None:  # the kept sentence parses: offsets and DocBin bytes
+        spans, data = reading.parses
+        out["parses"] = {"spans": [list(s) for s in spans], "data": base64.b64encode(data).decode("ascii")}
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
 
 
 def reading_from_json(data: str) -> Reading:
     raw = json.loads(data)
-    return Reading(**{name: [model.model_validate(r) for r in raw.get(name, [])]
-                      for name, model in _reading_fields().items()})
+    reading = Reading(**{name: [model.model_validate(r) for r in raw.get(name, [])]
+                         for name, model in _reading_fields().items()})  # fmt: skip
+    if (kept := raw.get("parses")) is not None:
+        reading.parses = ([(int(a), int(b)) for a, b in kept["spans"]], base64.b64decode(kept["data"]))
+    return reading
 
 
 class ReaderActor:
