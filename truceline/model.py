@@ -12,11 +12,11 @@ its JSON Schema is versioned by :data:`SCHEMA_VERSION`.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 PublishedSource = Literal["metadata", "html", "jsonl", "feed", "text", "estimated", "unknown"]  # noqa: E501
 Modality = Literal["asserted", "alleged", "denied", "negated", "intended", "conditional", "requested", "hypothetical"]
@@ -344,14 +344,120 @@ class TimelineEntry(Record):
 
     date: str | None
     kind: Literal["proposal", "agreement", "ceasefire", "status", "deadline", "incident", "accusation", "threat",
-                  "contradiction"]
+                  "contradiction", "condition", "trigger"]
     title: str
     status: str | None = None
     grade: str | None = None
-    record: str  # "incident:<id>", "agreement:<id>", "commitment:<id>", "contradiction:<id>"
+    record: str  # "incident:<id>", "agreement:<id>", "commitment:<id>", "contradiction:<id>", "condition:<id>"
     sources: list[str] = []  # outlets
     doc_ids: list[str] = []
     evidence: list[Evidence] = []
+
+
+ConditionKind = Literal["obligation", "threat", "red_line", "plan_trigger", "guarantee"]
+TerritoryRelation = Literal["on_territory_of", "crosses_border_of", "near_border_of", "against_forces_of"]
+BasisKind = Literal["treaty", "alliance", "declared_red_line", "declared_threat", "plan", "agreement", "statement"]
+TriggerStatus = Literal["not_triggered", "nearly_met", "claimed_triggered", "triggered"]
+
+
+class EventPattern(Record):
+    """What an event must be to meet a condition, or to show that its consequence followed.
+
+    Empty lists match anything. Actors are compared by :func:`truceline.verify.common.actor_key`
+    (a state code by its country). ``source_not`` lists the keys that may *not* act ("attacked by a
+    foreign power": anyone but the alliance's members). ``territory`` lists ISO 3166-1 alpha-3 codes
+    (any of them: "the territory of one member state"); ``relation`` says how the event must stand
+    to it, judged by :mod:`truceline.nlp.territory` on the incident's place or by the words of its
+    sentence.
+    """
+
+    plover: list[str] = []
+    source: list[ActorRef] = []
+    source_not: list[str] = []
+    target: list[ActorRef] = []
+    territory: list[str] = []
+    relation: TerritoryRelation | None = None
+    negated: bool = False  # "if Armenia does not withdraw": met by the act not happening
+    text: str = ""  # the clause as written
+
+
+class ConditionBasis(Record):
+    """Why the condition binds: a treaty, an alliance's collective-defence article, a declared red line, a plan."""
+
+    kind: BasisKind
+    name: str | None = None
+    date: str | None = None  # TIMEX3 value of the treaty's signature, when the text gives it
+    record: str | None = None  # "agreement:<id>" when the basis is a tracked agreement or plan
+    citation: str | None = None  # the article text and its source, for alliances from the data file
+    evidence: list[Evidence] = []
+
+
+class TriggerMatch(Record):
+    """One incident (or, when no event was coded, a report) that meets or nearly meets a condition.
+
+    ``sides`` are the parties (actor keys) whose own sources assert it; ``corroborated`` is true
+    when at least two independent groups, not all of one side, do (the claims step's grouping).
+    """
+
+    incident_id: str | None = None
+    verdict: Literal["meets", "nearly_meets"]
+    why: list[str] = []
+    plover: str | None = None
+    date: str | None = None
+    location: str | None = None
+    claimants: list[ActorRef] = []
+    sides: list[str] = []
+    independent_sources: int = 0
+    source_groups: list[list[str]] = []
+    corroborated: bool = False
+    doc_ids: list[str] = []
+    evidence: list[Evidence]
+
+
+class TriggerWatch(Record):
+    """Whether a condition has been met, by what, according to whom, and whether its consequence followed.
+
+    ``status``: ``triggered`` (a meeting incident independently corroborated), ``claimed_triggered``
+    (asserted by one side's sources only, ``claimants`` say whose), ``nearly_met`` (near the border,
+    on disputed territory the state claims, or placed only to a country that holds disputed areas),
+    ``not_triggered``. ``consequence_followed`` is ``yes`` with the incident that shows it, ``no``
+    when the condition was met or claimed and no such incident came after, else ``unknown``.
+    """
+
+    id: str
+    condition_id: str
+    status: TriggerStatus = "not_triggered"
+    claimants: list[ActorRef] = []
+    triggered_on: str | None = None
+    matches: list[TriggerMatch] = []
+    consequence_followed: Literal["yes", "no", "unknown"] = "unknown"
+    consequence_incident_id: str | None = None
+    reasons: list[str] = []
+    evidence: list[Evidence] = []  # the consequence incident's evidence, when it followed
+
+
+class Condition(Record):
+    """A conditional obligation, threat, red line or plan trigger: if *condition* then *consequence*.
+
+    ``bound`` is who is bound or who threatens, ``beneficiary`` whom it protects or aids. ``source``
+    is ``extracted`` (from the text) or ``analyst`` (added through review). ``event_ids`` are the
+    coder's events of the sentence the condition reuses. ``watch`` is filled by verification.
+    """
+
+    id: str
+    kind: ConditionKind
+    bound: list[ActorRef] = []
+    beneficiary: list[ActorRef] = []
+    condition: EventPattern
+    consequence: EventPattern = EventPattern()
+    basis: ConditionBasis | None = None
+    date: str | None = None
+    cue: str | None = None
+    source: Literal["extracted", "analyst"] = "extracted"
+    event_ids: list[str] = []
+    doc_ids: list[str] = []
+    watch: TriggerWatch | None = None
+    evidence: list[Evidence]
 
 
 class ExtractedDocument(Record):
@@ -380,9 +486,10 @@ class ExtractedDocument(Record):
     incidents: list[Incident] = []
     contradictions: list[Contradiction] = []
     agreements: list[Agreement] = []
+    conditions: list[Condition] = []
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     """JSON Schema of the extraction contract, with its version."""
     schema = ExtractedDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -56,6 +56,7 @@ def _render_verification(console: Console, v: dict, full: bool) -> None:
         shared.add_row(str(p["carried_by"]), str(p["independent_sources"]), "; ".join(g[0] for g in p["origins"]),
                        _short(p["text"], 80))
     console.print(shared)
+    render_conditions(console, v.get("conditions") or [])
     rows = multi if not full else incidents
     inc = Table(title="Incidents reported by several documents" if not full else "Incidents", title_justify="left")
     for col in ("date", "type", "source -> target", "grade", "indep.", "docs", "first mention"):
@@ -64,6 +65,35 @@ def _render_verification(console: Console, v: dict, full: bool) -> None:
         inc.add_row(i["date"] or "", i["plover"], f"{_refs(i['source'])} -> {_refs(i['target'])}", i["grade"] or "",
                     str(i["independent_sources"]), str(len(i["doc_ids"])), _short(i["evidence"][0]["span"]["text"], 70))
     console.print(inc)
+
+
+def condition_line(c: dict) -> str:
+    """"if ASSAULT crosses border of IRN then ASSAULT/COERCE": a condition's two patterns in words."""
+    p, q = c["condition"], c["consequence"]
+    where = f" {p['relation'].replace('_', ' ')} {', '.join(p['territory'])}" if p.get("relation") and p.get("territory") else ""
+    against = f" against {_refs(p['target'])}" if p.get("target") else ""
+    return f"if {'/'.join(p['plover']) or 'act'}{where}{against} then {'/'.join(q['plover']) or '?'}"
+
+
+def render_conditions(console: Console, items: list[dict]) -> None:
+    """Conditions with their trigger watch: status, claimants, what met it, whether the consequence followed."""
+    table = Table(title="Conditional obligations, threats, red lines and plan triggers (trigger watch)",
+                  title_justify="left")
+    for col in ("kind", "bound", "condition", "basis", "status", "claimed by", "met by", "consequence", "evidence"):
+        table.add_column(col, overflow="fold")
+    for c in items:
+        w = c.get("watch") or {}
+        met = [m for m in w.get("matches", []) if m["verdict"] == "meets"]
+        near = [m for m in w.get("matches", []) if m["verdict"] == "nearly_meets"]
+        shown = met or near
+        by = "\n".join(f"{m['verdict']}: {_short(m['evidence'][0]['span']['text'] if m['evidence'] else '', 60)} "
+                       f"({m['independent_sources']} indep.)" for m in shown[:3])
+        basis = c.get("basis") or {}
+        table.add_row(c["kind"].replace("_", " ") + (" (analyst)" if c.get("source") == "analyst" else ""),
+                      _refs(c["bound"]), condition_line(c), f"{basis.get('kind', '')}: {basis.get('name') or ''}".strip(": "),
+                      w.get("status", ""), _refs(w.get("claimants", [])), by, w.get("consequence_followed", ""),
+                      _short(c["evidence"][0]["span"]["text"] if c["evidence"] else "", 70))
+    console.print(table)
 
 
 def render_timeline(console: Console, items: list) -> None:

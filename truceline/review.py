@@ -21,13 +21,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, insert, select
 
-from truceline.model import Agreement, Claim, Commitment, Contradiction, Event, Incident, Mention, Quote
+from truceline.model import Agreement, Claim, Commitment, Condition, Contradiction, Event, Incident, Mention, Quote
 from truceline.store.repo import clean_texts, now
 from truceline.store.schema import commitments, documents, events, mentions, quotes, record_documents, reviews
 
 MODELS: dict[str, type[BaseModel]] = {
     "event": Event, "quote": Quote, "mention": Mention, "incident": Incident, "claim": Claim,
-    "contradiction": Contradiction, "agreement": Agreement, "commitment": Commitment,
+    "contradiction": Contradiction, "agreement": Agreement, "commitment": Commitment, "condition": Condition,
 }  # fmt: skip
 KINDS = tuple(MODELS)
 VERDICTS = ("correct", "wrong")
@@ -36,6 +36,9 @@ PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "R
 # Fields an edit may not touch: identity, the evidence spans every record rests on, and structure
 # that belongs to another record (an agreement's commitments are reviewed as commitments).
 FROZEN = {"id", "evidence", "commitments", "agreement_id"}
+# per kind: a condition's watch is recomputed from its fields, never edited; who made it and what it rests on stay
+FROZEN_OF = {"condition": {"watch", "source", "event_ids", "doc_ids"}}
+RECORD = "record"  # the ``field`` of a review that adds a whole record (an analyst's condition)
 
 
 class ReviewError(Exception):
@@ -111,11 +114,12 @@ def _validation_message(kind: str, exc: ValidationError) -> str:
 def validate_edits(kind: str, current: dict, edits: dict[str, Any]) -> dict[str, Any]:
     """The edited values, normalized by the record's model; :class:`ReviewError` (422) when invalid."""
     model = MODELS[kind]
+    frozen = FROZEN | FROZEN_OF.get(kind, set())
     for field in edits:
         if field not in model.model_fields:
-            editable = ", ".join(sorted(set(model.model_fields) - FROZEN))
+            editable = ", ".join(sorted(set(model.model_fields) - frozen))
             raise ReviewError(422, f"{kind} has no field {field!r}; editable fields: {editable}")
-        if field in FROZEN:
+        if field in frozen:
             raise ReviewError(422, f"{kind} field {field!r} cannot be edited")
     try:
         rebuilt = model.model_validate({**current, **edits})
@@ -162,7 +166,84 @@ def add_review(conn: Connection, kind: str, record_id: str, reviewer: str, *, ve
     for row in rows:
         new_id = conn.execute(insert(reviews).values(**row)).inserted_primary_key[0]
         stored.append(review_row({**row, "id": new_id}))
+    if kind == "condition" and values:
+        rewatch(conn)  # the watch follows the analyst's reading of the condition
     return stored
+
+
+# --- analysts' conditions -----------------------------------------------------------------------
+
+
+def add_condition(conn: Connection, record: dict[str, Any], reviewer: str, note: str | None = None) -> dict:
+    """Store a condition an analyst reads in a document, then watch it; returns the review row.
+
+    ``record`` has the :class:`~truceline.model.Condition` fields but ``id``, ``source``,
+    ``watch`` (made here), and ``evidence`` as ``[{"doc_id", "start", "end"}]``: each span is cut
+    from the stored document's text, so it always says what the document says.
+    """
+    from truceline.model import Evidence, make_span
+    from truceline.verify.common import stable_id
+
+    spans = record.get("evidence") or []
+    if not isinstance(spans, list) or not spans:
+        raise ReviewError(422, "a condition needs evidence: [{doc_id, start, end}] of the sentence it rests on")
+    evidence = []
+    for n, sp in enumerate(spans):
+        if not isinstance(sp, dict) or not {"doc_id", "start", "end"} <= set(sp):
+            raise ReviewError(422, f"evidence[{n}] must be an object with doc_id, start and end")
+        text = conn.execute(select(documents.c.clean_text).where(documents.c.id == str(sp["doc_id"]))).scalar()
+        if text is None:
+            raise ReviewError(404, f"evidence[{n}]: no document {sp['doc_id']!r}")
+        try:
+            evidence.append(Evidence(span=make_span(str(sp["doc_id"]), text, int(sp["start"]), int(sp["end"])),
+                                     role="condition", note=f"added by {reviewer}"))
+        except (TypeError, ValueError) as exc:
+            raise ReviewError(422, f"evidence[{n}]: {exc}") from None
+    body = {k: v for k, v in record.items() if k not in {"id", "source", "watch", "evidence", "doc_ids"}}
+    key = stable_id("cnd-a", json_key(body), *(f"{e.span.doc_id}:{e.span.start}" for e in evidence))
+    try:
+        condition = Condition.model_validate({**body, "id": key, "source": "analyst", "evidence": evidence,
+                                              "doc_ids": sorted({e.span.doc_id for e in evidence})})
+    except ValidationError as exc:
+        raise ReviewError(422, _validation_message("condition", exc)) from None
+    row = {"kind": "condition", "record_id": condition.id, "reviewer": reviewer, "note": note, "created_at": now(),
+           "verdict": None, "field": RECORD, "before": None, "after": condition.model_dump(mode="json")}
+    new_id = conn.execute(insert(reviews).values(**row)).inserted_primary_key[0]
+    rewatch(conn)
+    return review_row({**row, "id": new_id})
+
+
+def json_key(value: Any) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def condition_reviews(conn: Connection) -> dict[str, Any]:
+    """What verification needs from the trail: analysts' added conditions and their edits of any condition."""
+    added: dict[str, Condition] = {}
+    edits: dict[str, dict[str, Any]] = defaultdict(dict)
+    for r in conn.execute(select(reviews).where(reviews.c.kind == "condition").order_by(reviews.c.id)).mappings():
+        if r["field"] == RECORD and r["after"]:
+            added[r["record_id"]] = Condition.model_validate(r["after"])
+        elif r["field"]:
+            edits[r["record_id"]][r["field"]] = r["after"]
+    return {"added": list(added.values()), "edits": dict(edits)}
+
+
+def rewatch(conn: Connection) -> None:
+    """Recompute the conditions and their trigger watches over the stored records (after a condition review)."""
+    import truceline.verify.conditions  # noqa: F401  (registers the step)
+    from truceline.pipeline import verification_corpus
+    from truceline.store.verification import load_verification, write_conditions
+    from truceline.verify import STEPS, Verification
+
+    stored = load_verification(conn)
+    result = Verification(incidents=stored["incidents"], claims=stored["claims"],
+                          contradictions=stored["contradictions"], agreements=stored["agreements"])
+    result.incident_of = {e: i.id for i in result.incidents for e in i.event_ids}
+    STEPS["conditions"](verification_corpus(conn), result)
+    write_conditions(conn, result.conditions)
 
 
 def history(conn: Connection, kind: str | None = None, record_id: str | None = None) -> list[dict]:

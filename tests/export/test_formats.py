@@ -29,7 +29,7 @@ def _export(fmt: str, db: str, tmp_path: Path) -> tuple[int, Path]:
 
 
 def test_registry_names_six_formats_with_media_types():
-    assert list(FORMATS) == ["csv", "jsonl", "parquet", "plover", "cameo-tsv", "geojson"]
+    assert list(FORMATS) == ["csv", "jsonl", "parquet", "plover", "cameo-tsv", "geojson", "conditions-jsonl"]
     assert [f.name for f in FORMATS.values() if f.binary] == ["parquet"]
     for name, f in FORMATS.items():
         assert f.name == name and f.extension.startswith(".") and "/" in f.media_type and callable(f.writer)

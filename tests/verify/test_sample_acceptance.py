@@ -62,3 +62,46 @@ def test_the_copied_araqchi_quote_is_one_source(sample):
     corpus, _result = sample
     [quote] = [p for p in shared_passages(corpus) if p["text"].lstrip("\u201c\"").startswith("In several stages")]
     assert quote["carried_by"] == 3 and quote["independent_sources"] == 1
+
+
+def _conditions(result):
+    return result.conditions
+
+
+def _keys(refs):
+    return {(r.code or "")[:3] for r in refs if r.code}
+
+
+def test_the_treaty_obligation_the_alliance_clause_and_the_border_red_line_are_records(sample):
+    corpus, result = sample
+    conditions = _conditions(result)
+    [treaty] = [c for c in conditions if c.basis and c.basis.kind == "treaty"]
+    assert treaty.kind == "obligation" and _keys(treaty.bound) == {"RUS"} and _keys(treaty.beneficiary) == {"ARM"}
+    assert treaty.condition.territory == ["ARM"] and "ASSAULT" in treaty.condition.plover
+    assert "1997" in (treaty.basis.date or "") and "Treaty" in treaty.basis.name
+    [alliance] = [c for c in conditions if c.basis and c.basis.kind == "alliance"]
+    assert "CSTO" in alliance.basis.name and {"ARM", "RUS"} <= _keys(alliance.bound)
+    assert "ARM" in alliance.condition.territory and alliance.condition.relation == "on_territory_of"
+    red = [c for c in conditions if c.kind == "red_line" and c.condition.territory == ["IRN"]]
+    assert len(red) == 1 and _keys(red[0].bound) == {"IRN"} and red[0].condition.relation == "crosses_border_of"
+    assert len(red[0].doc_ids) == 2  # stated in two reports: one record with both sentences
+    for c in conditions:
+        for ev in c.evidence:
+            assert ev.span.verify(corpus.docs[ev.span.doc_id].text)
+
+
+def test_the_shells_crossing_into_iran_are_linked_to_its_red_line_as_claimed_with_their_source(sample):
+    corpus, result = sample
+    [red] = [c for c in _conditions(result) if c.kind == "red_line" and c.condition.territory == ["IRN"]]
+    assert red.watch.status == "claimed_triggered"
+    met = [m for m in red.watch.matches if m.verdict == "meets"]
+    assert met and any("crossed the Iranian border" in e.span.text for m in met for e in m.evidence)
+    assert {r.text for r in red.watch.claimants} == {corpus.docs[met[0].doc_ids[0]].outlet}
+    assert all(not m.corroborated for m in met)
+
+
+def test_no_obligation_on_armenia_territory_is_triggered(sample):
+    _corpus, result = sample
+    on_armenia = [c for c in _conditions(result) if "ARM" in c.condition.territory]
+    assert len(on_armenia) >= 2
+    assert all(c.watch.status in {"not_triggered", "nearly_met"} for c in on_armenia)

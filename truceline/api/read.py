@@ -39,6 +39,7 @@ from truceline.store.schema import (
     places,
     quotes,
     reviews,
+    trigger_watches,
 )
 from truceline.store.verification import MODELS, _doc_ids, unpack
 
@@ -50,7 +51,8 @@ Until = Annotated[str | None, Query(description="Up to this date, inclusive (YYY
                                     pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 BBox = Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat",
                                    pattern=r"^-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?$")]
-KIND_OF = {"incidents": "incident", "claims": "claim", "contradictions": "contradiction", "agreements": "agreement"}
+KIND_OF = {"incidents": "incident", "claims": "claim", "contradictions": "contradiction", "agreements": "agreement",
+           "conditions": "condition"}
 TABLE_OF = {"incident": incidents, "claim": claims, "contradiction": contradictions}
 
 
@@ -176,11 +178,15 @@ def meta(request: Request, conn: Conn) -> dict:
             "as_of": high,
             "incidents": count(incidents), "claims": count(claims), "contradictions": count(contradictions),
             "agreements": len(agreements), "commitments": len(commitments),
+            "conditions": count(trigger_watches),
             "attention": {
                 "overdue_commitments": [c["id"] for c in commitments if c["status"] == "overdue"],
                 "breached_commitments": [c["id"] for c in commitments if c["status"] == "breached"],
                 "breached_agreements": [a["id"] for a in agreements if a.get("breached")],
                 "contradictions": [r for (r,) in conn.execute(select(contradictions.c.id).order_by(contradictions.c.id))],
+                "triggered_conditions": [r for (r,) in conn.execute(
+                    select(trigger_watches.c.condition_id).where(trigger_watches.c.status.in_(
+                        ("triggered", "claimed_triggered"))).order_by(trigger_watches.c.condition_id))],
             },
         }  # fmt: skip
 
@@ -228,11 +234,13 @@ def highlights(doc: dict) -> list[dict]:
             for ev in rec["evidence"]:
                 sp = ev["span"]
                 out.append({"start": sp["start"], "end": sp["end"], "kind": kind, "record": rec["id"]})
-    for kind in ("incidents", "claims", "contradictions", "agreements"):
-        for rec in doc[kind]:
+    for kind in ("incidents", "claims", "contradictions", "agreements", "conditions"):
+        for rec in doc.get(kind, []):
             spans = [e["span"] for e in rec["evidence"]]
             for a in rec.get("commitments", []):
                 spans += [e["span"] for e in a["evidence"]]
+            for m in (rec.get("watch") or {}).get("matches", []):  # what met a condition, where it is told
+                spans += [e["span"] for e in m["evidence"]]
             for sp in spans:
                 if sp["doc_id"] == doc["id"]:
                     out.append({"start": sp["start"], "end": sp["end"], "kind": kind, "record": rec["id"]})
@@ -248,7 +256,7 @@ def get_document(request: Request, doc_id: str, conn: Conn) -> dict:
         doc = found[0].model_dump(mode="json")
         for kind, key in (("event", "events"), ("mention", "mentions"), ("incident", "incidents"),
                           ("agreement", "agreements"), ("claim", "claims"), ("contradiction", "contradictions"),
-                          ("quote", "quotes")):  # fmt: skip
+                          ("quote", "quotes"), ("condition", "conditions")):  # fmt: skip
             doc[key] = _overlay(request, conn, kind, doc[key])
         doc["highlights"] = highlights(doc)
         return doc
@@ -521,3 +529,72 @@ def _places(request: Request, conn, paging, bbox: str | None) -> dict:
             item["doc_ids"].append(r["doc_id"])
     items = sorted(agg.values(), key=lambda p: (-p["mentions"], p["name"]))
     return paging.wrap(items, request)
+
+
+# --- conditions (issue 9) -------------------------------------------------------------------------
+
+ConditionKind = Literal["obligation", "threat", "red_line", "plan_trigger", "guarantee"]
+WatchStatus = Literal["not_triggered", "nearly_met", "claimed_triggered", "triggered"]
+
+
+def _conditions(request: Request, conn) -> list[tuple[dict, dict]]:
+    """Every stored condition with its watch, packed: (record for rendering, view with reviews for filtering)."""
+
+    def build() -> list[tuple[dict, dict]]:
+        watches = {cid: data for cid, data in conn.execute(select(trigger_watches.c.condition_id, trigger_watches.c.data))}
+        return [({**p, "watch": watches.get(p["id"])}, {**v, "watch": watches.get(p["id"])})
+                for p, v in _parsed(request, conn, "conditions")]
+
+    return cached_records(request, conn, "records:conditions+watch", build)
+
+
+def _render_conditions(request: Request, conn, packed: list[dict]) -> list[dict]:
+    from truceline.model import Condition
+
+    texts = _texts_for(conn, packed)
+    items = [Condition.model_validate(unpack(p, texts)).model_dump(mode="json") for p in packed]
+    return _overlay(request, conn, "condition", items)
+
+
+@router.get("/conditions", summary="Conditional obligations, threats, red lines and plan triggers, with their trigger watch")
+def list_conditions(request: Request, conn: Conn, paging: Paging,
+                    kind: Annotated[ConditionKind | None, Query(description="obligation, threat, red_line, "
+                                                                "plan_trigger or guarantee")] = None,
+                    status: Annotated[WatchStatus | None, Query(description="not_triggered, nearly_met, "
+                                                                "claimed_triggered or triggered")] = None,
+                    actor: Annotated[str | None, Query(description="Bound actor's code prefix or actor id.",
+                                                       max_length=160)] = None,
+                    territory: Annotated[str | None, Query(description="ISO 3166-1 alpha-3 code of a territory "
+                                                           "the condition names.", max_length=8)] = None) -> dict:
+    """Each item is a :class:`~truceline.model.Condition` with ``watch`` (status, claimants, the incidents and
+    reports that meet or nearly meet it, whether the consequence followed), reviews laid over."""
+    def build() -> dict:
+        views = [(p, v) for p, v in _conditions(request, conn)
+                 if (not kind or v["kind"] == kind) and (not status or (v["watch"] or {}).get("status") == status)
+                 and _actor_match(actor, v["bound"])
+                 and (not territory or territory.upper() in v["condition"].get("territory", []))]
+        cut = views[paging.offset: paging.offset + paging.limit]
+        return paging.envelope(_render_conditions(request, conn, [p for p, _ in cut]), len(views), request)
+
+    return cached_response(request, conn, build)
+
+
+@router.get("/conditions/{condition_id}", summary="One condition with its trigger watch, matched incidents and evidence")
+def get_condition(request: Request, condition_id: str, conn: Conn) -> dict:
+    """The condition, its ``watch``, the full records of the ``incidents`` that meet or nearly meet it,
+    and ``evidence_documents``: every document its evidence or its matches' evidence is in."""
+    def build() -> dict:
+        found = [p for p, _ in _conditions(request, conn) if p["id"] == condition_id]
+        if not found:
+            raise not_found("condition", condition_id)
+        item = _render_conditions(request, conn, found)[0]
+        matched = [m["incident_id"] for m in (item.get("watch") or {}).get("matches", []) if m.get("incident_id")]
+        if (item.get("watch") or {}).get("consequence_incident_id"):
+            matched.append(item["watch"]["consequence_incident_id"])
+        item["incidents"] = _select(request, conn, "incident", incidents.c.id.in_(sorted(set(matched)))) if matched else []
+        docs = {e["span"]["doc_id"] for e in item["evidence"]}
+        docs |= {e["span"]["doc_id"] for m in (item.get("watch") or {}).get("matches", []) for e in m["evidence"]}
+        item["evidence_documents"] = sorted(docs)
+        return item
+
+    return cached_response(request, conn, build)

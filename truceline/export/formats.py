@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from truceline import __version__
 from truceline.export import cameo, plover
-from truceline.export.records import event_records, evidence_of, incident_records
+from truceline.export.records import condition_records, event_records, evidence_of, incident_records
 
 BATCH = 500
 
@@ -122,6 +122,12 @@ def write_jsonl(conn: Connection) -> Output:
                                                                     for r in b)))  # fmt: skip
 
 
+def write_conditions_jsonl(conn: Connection) -> Output:
+    records = condition_records(conn)
+    return Output(len(records), _batched(records, lambda b: "".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                                                    for r in b)))  # fmt: skip
+
+
 def arrow_schema():
     import pyarrow as pa
 
@@ -201,6 +207,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            description="CAMEO rows (Phoenix/ICEWS-style), one per source x target pair"),
     Format("geojson", False, "application/geo+json", ".geojson", write_geojson, subject="incidents",
            description="a FeatureCollection of incidents with coordinates"),
+    Format("conditions-jsonl", False, "application/x-ndjson", ".jsonl", write_conditions_jsonl, subject="conditions",
+           description="one JSON object per condition: the Condition record with its trigger watch"),
 )}  # fmt: skip
 
 

@@ -57,6 +57,12 @@ def incident_records(conn: Connection) -> list[dict]:
     return _incidents(conn, all_texts(conn))
 
 
+def condition_records(conn: Connection) -> list[dict]:
+    """Every stored condition (the :class:`~truceline.model.Condition` dump with its trigger watch), reviews laid over."""
+    found = read_records(conn, "condition", all_texts(conn))
+    return overlay(conn, "condition", [c.model_dump(mode="json") for c in found])
+
+
 def evidence_of(rec: dict) -> dict:
     """The first evidence span of a record: ``doc_id, start, end, text`` (empty when it has none)."""
     for ev in rec.get("evidence") or []:

@@ -26,7 +26,7 @@ from truceline.text import sentences
 Cue = Callable[[str], bool]
 CUES: dict[str, Cue] = {}
 # the modules whose import registers a cue: verification steps that read syntax
-CUE_MODULES = ("truceline.verify.agreements",)
+CUE_MODULES = ("truceline.verify.agreements", "truceline.events.conditions")
 Kept = tuple[list[tuple[int, int]], bytes]  # sentence offsets, DocBin bytes (in the same order)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Dialect,
     Float,
     ForeignKey,
     Index,
@@ -30,7 +31,7 @@ from sqlalchemy import (
 )
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """``DateTime(timezone=True)`` that stores UTC and reads back aware UTC datetimes on every backend.
 
     SQLite keeps no offset (a value came back naive, and an aware non-UTC value was stored as its
@@ -40,12 +41,12 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -229,7 +230,7 @@ places = Table(
     Column("spans", JSON, nullable=False),
 )
 
-DOC_RECORD_TABLES = (mentions, quotes, timexes, places)
+DOC_RECORD_TABLES: tuple[Table, ...] = (mentions, quotes, timexes, places)
 
 # --- events (issue 4) ------------------------------------------------------------------------
 events = Table(
@@ -317,7 +318,43 @@ record_documents = Table(
     Column("doc_id", String(32), ForeignKey("documents.id"), primary_key=True, index=True),
 )
 
-VERIFICATION_TABLES = (record_documents, commitments, claims, contradictions, agreements, incidents)  # delete order
+# Conditional obligations, threats, red lines and plan triggers (issue 9), each with its trigger
+# watch: ``conditions.data`` is the record without its watch, ``trigger_watches.data`` the watch;
+# ``condition_evidence`` has one row per evidence span (the condition's sentences, its basis, the
+# watch's matches), so a document's view and the orphan checks find them through ``doc_id``.
+conditions = Table(
+    "conditions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False, index=True),
+    Column("source", String(16), nullable=False),
+    Column("date", String(32), index=True),
+    Column("data", JSON, nullable=False),
+)
+
+condition_evidence = Table(
+    "condition_evidence",
+    metadata,
+    Column("condition_id", String(64), ForeignKey("conditions.id"), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.id"), primary_key=True, index=True),
+    Column("start", Integer, primary_key=True, autoincrement=False),
+    Column("end", Integer, primary_key=True, autoincrement=False),
+    Column("role", String(16), primary_key=True),  # condition | basis | match | consequence
+)
+
+trigger_watches = Table(
+    "trigger_watches",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("condition_id", String(64), ForeignKey("conditions.id"), nullable=False, unique=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("consequence_followed", String(8), nullable=False),
+    Column("triggered_on", String(32)),
+    Column("data", JSON, nullable=False),
+)
+
+VERIFICATION_TABLES = (record_documents, condition_evidence, trigger_watches, conditions, commitments, claims,
+                       contradictions, agreements, incidents)  # delete order
 
 # --- review (issue 6) -------------------------------------------------------------------------
 # API tokens (only a hash of the secret is kept) and analysts' reviews of extracted records.

@@ -6,7 +6,9 @@ corpus-level records: :class:`~truceline.model.Incident` (mentions of one real-w
 merged across documents, with independent corroboration and an Admiralty grade),
 :class:`~truceline.model.Claim` (who asserts or denies each incident),
 :class:`~truceline.model.Contradiction` (agency, numbers, dates, internal) and
-:class:`~truceline.model.Agreement` with its :class:`~truceline.model.Commitment` records.
+:class:`~truceline.model.Agreement` with its :class:`~truceline.model.Commitment` records, and
+:class:`~truceline.model.Condition` records (conditional obligations, threats, red lines, plan
+triggers) each with the :class:`~truceline.model.TriggerWatch` of what has met it.
 
 Like the ingest stages, the steps are plain functions registered by name in :data:`STEPS`
 and run in the order of :data:`ORDER` over one :class:`Verification`; each step may read what
@@ -22,7 +24,7 @@ from truceline.verify.corpus import Corpus, Verification
 
 Step = Callable[[Corpus, Verification], None]
 STEPS: dict[str, Step] = {}
-ORDER = ["incidents", "claims", "agreements", "agreement_sources", "contradictions"]
+ORDER = ["incidents", "claims", "agreements", "agreement_sources", "contradictions", "conditions"]
 
 
 def step(name: str) -> Callable[[Step], Step]:
@@ -35,7 +37,7 @@ def step(name: str) -> Callable[[Step], Step]:
 
 def verify(corpus: Corpus) -> Verification:
     """Run every verification step over ``corpus``."""
-    from truceline.verify import agreements, claims, contradictions, incidents  # noqa: F401  (register steps)
+    from truceline.verify import agreements, claims, conditions, contradictions, incidents  # noqa: F401  (register steps)
 
     result = Verification()
     for name in ORDER:

@@ -17,6 +17,7 @@ from truceline.model import (
     Actor,
     Agreement,
     Claim,
+    Condition,
     Contradiction,
     Event,
     ExtractedDocument,
@@ -38,6 +39,8 @@ class Corpus:
     # the store's kept sentence parses (truceline.nlp.parses): doc ids -> {(start, end): spaCy Doc};
     # None for a corpus built in memory, whose sentences are parsed on demand
     kept_parses: Callable[[list[str]], dict[str, dict[tuple[int, int], Any]]] | None = field(default=None, repr=False)
+    # analysts' conditions (truceline.review): {"added": [Condition], "edits": {id: {field: value}}}
+    condition_reviews: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, docs: Iterable[ExtractedDocument], reliability: dict[str, str] | None = None,
@@ -99,5 +102,6 @@ class Verification:
     claims: list[Claim] = field(default_factory=list)
     contradictions: list[Contradiction] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)  # each with its trigger watch
     # event id -> incident id, filled by the incidents step for later steps
     incident_of: dict[str, str] = field(default_factory=dict)

@@ -1,5 +1,6 @@
 """The peace process in order: proposals, agreements, ceasefires, breaches, accusations,
-commitments' deadlines and contradictions, each line with its sources and evidence.
+commitments' deadlines, contradictions, conditions stated and conditions triggered, each line
+with its sources and evidence.
 
 Built from the verification records alone (stored or fresh), so the timeline, the report and
 the API show the same lines. Undated lines sort last; lines of one day keep a fixed order of
@@ -10,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from truceline.model import ActorRef, Agreement, Claim, Contradiction, Incident, TimelineEntry
+from truceline.model import ActorRef, Agreement, Claim, Condition, Contradiction, Incident, TimelineEntry
 from truceline.verify.common import names
 
 INCIDENT_KINDS = {"ACCUSE": "accusation", "THREATEN": "threat", "ASSAULT": "incident", "COERCE": "incident",
                   "SANCTION": "incident", "MOBILIZE": "incident", "REJECT": "incident", "CONCEDE": "incident",
                   "RETREAT": "incident"}  # fmt: skip
 AGREEMENT_KINDS = {"plan": "proposal", "ceasefire": "ceasefire", "agreement": "agreement", "joint_statement": "agreement"}
-ORDER = ["proposal", "agreement", "ceasefire", "status", "incident", "accusation", "threat", "deadline", "contradiction"]
+ORDER = ["proposal", "agreement", "ceasefire", "status", "condition", "incident", "accusation", "threat", "trigger",
+         "deadline", "contradiction"]
 
 
 def _who(refs: Iterable[ActorRef]) -> str:
@@ -28,8 +30,34 @@ def _day(value: str | None) -> str | None:
     return value if value and value[:4].isdigit() else None
 
 
+def condition_title(c: Condition) -> str:
+    """A condition in words: "red line, Iran: ASSAULT crosses_border_of IRN -> ASSAULT/COERCE"."""
+    p = c.condition
+    where = f" {p.relation.replace('_', ' ')} {', '.join(p.territory)}" if p.relation and p.territory else ""
+    against = f" against {_who(p.target)}" if p.target else ""
+    then = "/".join(c.consequence.plover) or "consequence"
+    return f"{c.kind.replace('_', ' ')}, {_who(c.bound)}: if {'/'.join(p.plover) or 'act'}{where}{against} then {then}"
+
+
+def _condition_lines(c: Condition, outlets) -> list[TimelineEntry]:
+    w = c.watch
+    out = [TimelineEntry(date=_day(c.date), kind="condition", title=condition_title(c),
+                         status=w.status if w else None, record=f"condition:{c.id}", doc_ids=c.doc_ids,
+                         evidence=c.evidence[:3], sources=outlets(c.doc_ids))]  # fmt: skip
+    if w and w.status in {"triggered", "claimed_triggered"}:
+        met = [m for m in w.matches if m.verdict == "meets"]
+        docs = sorted({d for m in met for d in m.doc_ids})
+        by = f" by {_who(w.claimants)}" if w.status == "claimed_triggered" and w.claimants else ""
+        out.append(TimelineEntry(date=_day(w.triggered_on), kind="trigger",
+                                 title=f"{w.status.replace('_', ' ')}{by}: {condition_title(c)}", status=w.status,
+                                 record=f"condition:{c.id}", doc_ids=docs,
+                                 evidence=[e for m in met for e in m.evidence][:3], sources=outlets(docs)))  # fmt: skip
+    return out
+
+
 def entries(incidents: list[Incident], claims: list[Claim], contradictions: list[Contradiction],
-            agreements: list[Agreement], outlet_of: dict[str, str] | None = None) -> list[TimelineEntry]:
+            agreements: list[Agreement], outlet_of: dict[str, str] | None = None,
+            conditions: list[Condition] | None = None) -> list[TimelineEntry]:
     """Every timeline line; ``outlet_of`` (document id -> outlet) names each line's sources."""
     outlet_of = outlet_of or {}
     out: list[TimelineEntry] = []
@@ -72,6 +100,8 @@ def entries(incidents: list[Incident], claims: list[Claim], contradictions: list
         out.append(TimelineEntry(date=when, kind="contradiction", title=f"{con.kind}: {con.subject}",
                                  record=f"contradiction:{con.id}", evidence=con.evidence,
                                  doc_ids=sorted({d for s in con.sides for d in s.doc_ids})))  # fmt: skip
+    for c in conditions or []:
+        out += _condition_lines(c, outlets)
     for e in out:
         e.sources = e.sources or outlets(e.doc_ids)
     out.sort(key=lambda e: (e.date is None, e.date or "", ORDER.index(e.kind), e.title))

@@ -186,6 +186,42 @@ def _contradictions_html(contradictions: list[dict], titles: dict[str, str]) -> 
     return "".join(out)
 
 
+WATCH_CLASS = {"triggered": "bad", "claimed_triggered": "warn", "nearly_met": "warn", "not_triggered": "ok"}
+
+
+def _conditions_html(conditions: list[dict], titles: dict[str, str]) -> str:
+    """Each condition with its trigger watch: what met it, who says so, and whether the consequence followed."""
+    from truceline.reporting import condition_line
+
+    if not conditions:
+        return '<p class="muted">No conditional obligation, threat or red line found.</p>'
+    out = []
+    for c in conditions:
+        w = c.get("watch") or {}
+        basis = c.get("basis") or {}
+        matches = "".join(
+            f"<li>{badge(m.get('verdict'))} {e(m.get('plover'))} {e(m.get('date') or 'undated')}"
+            f"{' at ' + e(m['location']) if m.get('location') else ''}: {e('; '.join(m.get('why') or []))} "
+            f"<span class=\"muted\">({e(m.get('independent_sources', 0))} independent source(s); claimed by "
+            f"{actors(m.get('claimants'))})</span>{evidence(m.get('evidence') or [], titles)}</li>"
+            for m in w.get("matches") or [])
+        reasons = "".join(f"<li>{e(r)}</li>" for r in w.get("reasons") or [])
+        matches = matches or '<li class="muted">nothing has met it</li>'
+        status = w.get("status", "not_triggered")
+        claimed = f" by {actors(w.get('claimants'))}" if status == "claimed_triggered" else ""
+        out.append(
+            f'<div class="agr cond"><h3>{badge(c.get("kind"))} {actors(c.get("bound"))}: {e(condition_line(c))}</h3>'
+            f'<p><span class="badge {WATCH_CLASS.get(status, "")}">{e(status.replace("_", " "))}</span>{claimed}'
+            f" · consequence followed: <strong>{e(w.get('consequence_followed', 'unknown'))}</strong></p>"
+            f"<dl><dt>Basis</dt><dd>{e(basis.get('kind', '—'))}: {e(basis.get('name') or '')}"
+            f"{' (' + e(basis['date']) + ')' if basis.get('date') else ''}</dd>"
+            f"<dt>For</dt><dd>{actors(c.get('beneficiary'))}</dd><dt>Stated</dt><dd>{e(c.get('date') or '—')}</dd></dl>"
+            f"{evidence(c.get('evidence') or [], titles)}"
+            f"<h4>Trigger watch</h4><ul>{matches}</ul>"
+            f'<ul class="small muted">{reasons}</ul></div>')
+    return "".join(out)
+
+
 def render_html(rep: dict, lines: list[dict]) -> str:
     """The report page from :func:`truceline.api_python.report` and the timeline (as dicts)."""
     v = rep.get("verification") or {}
@@ -195,6 +231,7 @@ def render_html(rep: dict, lines: list[dict]) -> str:
     span = totals.get("date_range")
     agreements = v.get("agreements") or []
     contradictions = v.get("contradictions") or []
+    conditions = v.get("conditions") or []
     commitments = [c for a in agreements for c in a.get("commitments") or []]
     attention = sum(1 for c in commitments if c.get("status") in ("overdue", "breached")) + sum(
         1 for a in agreements if a.get("breached"))
@@ -209,11 +246,14 @@ def render_html(rep: dict, lines: list[dict]) -> str:
         f"<style>{CSS}</style></head><body>"
         "<header><h1>truceline — peace process report</h1>"
         f"<p class=\"muted\">{summary}</p>"
-        "<nav><a href=\"#agreements\">Agreements</a><a href=\"#contradictions\">Contradictions</a>"
+        "<nav><a href=\"#agreements\">Agreements</a><a href=\"#conditions\">Conditions &amp; red lines</a>"
+        "<a href=\"#contradictions\">Contradictions</a>"
         "<a href=\"#timeline\">Timeline</a></nav></header>"
         f"<section id=\"agreements\"><h2>Agreements tracker ({len(agreements)})</h2>"
         f"<p class=\"muted small\">Deadlines counted from the corpus's as-of date, {e(as_of or 'unknown')}.</p>"
         f"{_agreements_html(agreements, as_of, titles)}</section>"
+        f"<section id=\"conditions\"><h2>Conditions &amp; red lines ({len(conditions)})</h2>"
+        f"{_conditions_html(conditions, titles)}</section>"
         f"<section id=\"contradictions\"><h2>Contradictions ({len(contradictions)})</h2>"
         f"{_contradictions_html(contradictions, titles)}</section>"
         f"<section id=\"timeline\"><h2>Timeline ({len(lines)})</h2>{_timeline_html(lines, titles)}</section>"

@@ -8,12 +8,14 @@ const VIEWS = {
   agreements: () => import("./views/agreements.js"),
   agreement: () => import("./views/agreements.js").then((m) => ({ render: m.renderOne, afterMount: m.afterMountOne })),
   claims: () => import("./views/claims.js"),
+  conditions: () => import("./views/conditions.js"),
+  condition: () => import("./views/conditions.js").then((m) => ({ render: m.renderOne })),
   network: () => import("./views/network.js"),
   map: () => import("./views/map.js"),
   documents: () => import("./views/documents.js"),
   document: () => import("./views/document.js"),
 };
-const NAV_OF = { agreement: "agreements", document: "documents" };
+const NAV_OF = { agreement: "agreements", document: "documents", condition: "conditions" };
 
 /** "#/document/abc?record=x" -> {route: "document", id: "abc", params: URLSearchParams} */
 export function parseHash(hash) {

@@ -22,16 +22,18 @@ export function recordHref(ref, commitments) {
     }
     case "incident": return `#/claims?incident=${encodeURIComponent(id)}`;
     case "contradiction": return `#/claims?contradiction=${encodeURIComponent(id)}`;
+    case "condition": return `#/condition/${encodeURIComponent(id)}`;
     default: return null;
   }
 }
 
 export const TIMELINE_KINDS = ["proposal", "agreement", "ceasefire", "status", "deadline", "incident", "accusation",
-  "threat", "contradiction"];
+  "threat", "contradiction", "condition", "trigger"];
 
 export const KIND_COLOURS = {
   proposal: "#6a4c93", agreement: "#1b7f5b", ceasefire: "#2a9d8f", status: "#52606d", deadline: "#e09f1f",
   incident: "#c0392b", accusation: "#d35400", threat: "#8e1b3a", contradiction: "#b7791f",
+  condition: "#3d5a80", trigger: "#9b2226",
 };
 
 /** Parse an ISO-ish date ("2020", "2020-10", "2020-10-30"), or null for XXXX and the like. */

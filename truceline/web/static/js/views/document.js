@@ -6,13 +6,15 @@ import { actors, actorText, badge, clear, empty, h, plural } from "../dom.js";
 import { REVIEW_KINDS, reviewPanel } from "./review.js";
 
 // sentence-level kinds paint the background, token-level kinds underline; earlier wins
-const BACKGROUND = ["contradictions", "agreements", "quotes", "events", "claims", "incidents"];
+const BACKGROUND = ["contradictions", "conditions", "agreements", "quotes", "events", "claims", "incidents"];
 const UNDERLINE = ["timex", "places", "mentions"];
 const ALL_KINDS = [...BACKGROUND, ...UNDERLINE];
 const LABELS = { mentions: "actor mentions", quotes: "quotes", timex: "dates (TIMEX3)", places: "places", events: "events",
-  claims: "claims", incidents: "incidents", contradictions: "contradictions", agreements: "agreements & commitments" };
+  claims: "claims", incidents: "incidents", contradictions: "contradictions", agreements: "agreements & commitments",
+  conditions: "conditions & red lines" };
 const SINGULAR = { mentions: "mention", quotes: "quote", timex: "timex", places: "place", events: "event", claims: "claim",
-  incidents: "incident", contradictions: "contradiction", agreements: "agreement", commitments: "commitment" };
+  incidents: "incident", contradictions: "contradiction", agreements: "agreement", commitments: "commitment",
+  conditions: "condition" };
 
 export async function render(el, { id, params }) {
   const doc = await get(`/documents/${encodeURIComponent(id)}`);
@@ -197,6 +199,10 @@ function recordCard({ kind, record: r, parent }, actorsById, doc) {
     case "agreements":
       body.push(h("p", h("strong", r.title || r.kind), " ", badge(r.status)),
         link(`#/agreement/${encodeURIComponent(r.id)}`, "Open in the agreements tracker"));
+      break;
+    case "conditions":
+      body.push(h("p", h("strong", r.kind.replace(/_/g, " ")), ` by ${actors(r.bound)} `, badge((r.watch && r.watch.status) || "not_triggered", "ws")),
+        link(`#/condition/${encodeURIComponent(r.id)}`, "Open its trigger watch"));
       break;
     case "commitments":
       body.push(h("p", `${actors(r.obligors)}: ${r.action}`), h("p.small", badge(r.status), r.deadline ? ` due ${r.deadline}` : ""),

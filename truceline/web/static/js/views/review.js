@@ -5,7 +5,8 @@ import { ApiError, get, post } from "../api.js";
 import { clear, h } from "../dom.js";
 
 const TOKEN_KEY = "truceline.review-token";
-export const REVIEW_KINDS = ["event", "quote", "mention", "incident", "claim", "contradiction", "agreement", "commitment"];
+export const REVIEW_KINDS = ["event", "quote", "mention", "incident", "claim", "contradiction", "agreement", "commitment",
+  "condition"];
 
 /** Fields an analyst may edit: the record's scalar fields, less ids and offsets. */
 function editable(record) {
