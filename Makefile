@@ -26,6 +26,8 @@ demo: install
 
 test: install
 	$(BIN)/ruff check truceline tests
+	$(BIN)/mypy
+	$(BIN)/bandit -c pyproject.toml -r truceline -q -lll
 	$(BIN)/python -m pytest -q -n 2
 
 clean:

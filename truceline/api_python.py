@@ -68,9 +68,11 @@ def set_reliability(outlet: str, grade: str | None, db: str | None = None) -> in
 
     if grade is not None and grade not in "ABCDEF":
         raise ValueError(f"reliability must be one letter A-F, not {grade!r}")
+    from truceline.store.retry import write_transaction
+
     engine = open_engine(db)
     try:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:  # one writer at a time, as ingests are
             match = or_(func.lower(outlets.c.name) == outlet.lower(), outlets.c.id == outlet)
             changed = conn.execute(update(outlets).where(match).values(reliability=grade)).rowcount
             if changed:

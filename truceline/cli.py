@@ -340,6 +340,148 @@ def token_revoke(name: Annotated[str, typer.Argument(help="Token name.")], db: D
     out.print(f"revoked {n} token(s) named {name}", highlight=False)
 
 
+conditions_app = typer.Typer(help="Conditional obligations, threats, red lines and plan triggers, with their trigger "
+                             "watch; analysts add and correct them (kept in the review audit trail).", no_args_is_help=True)
+app.add_typer(conditions_app, name="conditions")
+ReviewerOpt = Annotated[str, typer.Option("--reviewer", help="Who makes the change (shown in the audit trail).")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the audit trail.")]
+
+
+def _stored_conditions(db: str | None) -> list:
+    from truceline.review import overlay
+    from truceline.store.engine import open_engine
+    from truceline.store.verification import all_texts, read_records
+
+    engine = open_engine(db)
+    try:
+        with engine.connect() as conn:
+            items = [c.model_dump(mode="json") for c in read_records(conn, "condition", all_texts(conn))]
+            return overlay(conn, "condition", items)
+    finally:
+        engine.dispose()
+
+
+@conditions_app.command("list")
+def conditions_list(
+    db: DbOpt = None,
+    status: Annotated[str | None, typer.Option("--status", help="not_triggered, nearly_met, claimed_triggered or triggered.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every condition with its trigger status, claimants and whether the consequence followed."""
+    from truceline.reporting import render_conditions
+
+    with _friendly_errors():
+        items = [c for c in _stored_conditions(db) if not status or (c.get("watch") or {}).get("status") == status]
+    if as_json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    render_conditions(out, items)
+
+
+@conditions_app.command("show")
+def conditions_show(condition_id: Annotated[str, typer.Argument(help="Condition id (cnd-...).")], db: DbOpt = None) -> None:
+    """One condition with its watch as JSON: the incidents and reports that meet it, and their evidence."""
+    with _friendly_errors():
+        found = [c for c in _stored_conditions(db) if c["id"] == condition_id]
+    if not found:
+        err.print(f"[red]error:[/red] no condition with id {condition_id!r}", highlight=False)
+        raise typer.Exit(2)
+    print(json.dumps(found[0], ensure_ascii=False, indent=2))
+
+
+def _review_call(db: str | None, fn) -> dict:
+    from truceline.review import ReviewError
+    from truceline.store.engine import open_engine
+    from truceline.store.retry import write_transaction
+
+    engine = open_engine(db)
+    try:
+        with write_transaction(engine) as conn:  # waits for a running ingest's batch instead of failing
+            return fn(conn)
+    except ReviewError as exc:
+        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+
+
+@conditions_app.command("add")
+def conditions_add(
+    file: Annotated[Path, typer.Argument(help="A JSON object: kind, bound, condition, consequence, basis, date, "
+                                              "evidence [{doc_id, start, end}].", show_default=False)],
+    reviewer: ReviewerOpt,
+    db: DbOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Add a condition an analyst read in a document; it is watched at once and kept through re-verification."""
+    from truceline.review import add_condition
+
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {file}: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if not isinstance(record, dict):
+        err.print(f"[red]error:[/red] {file}: expected a JSON object", highlight=False)
+        raise typer.Exit(2)
+    with _friendly_errors():
+        row = _review_call(db, lambda conn: add_condition(conn, record, reviewer, note=note))
+    out.print(f"added condition {row['record_id']} (review {row['id']})", highlight=False)
+
+
+@conditions_app.command("correct")
+def conditions_correct(
+    condition_id: Annotated[str, typer.Argument(help="Condition id (cnd-...).")],
+    field: Annotated[str, typer.Option("--field", help="The field to correct, e.g. condition, bound, kind, basis.")],
+    value: Annotated[str, typer.Option("--value", help="The new value, as JSON.")],
+    reviewer: ReviewerOpt,
+    db: DbOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Correct one field of a condition (the audit trail keeps the machine value); the watch is recomputed."""
+    from truceline.review import add_review
+
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] --value is not JSON: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    with _friendly_errors():
+        rows = _review_call(db, lambda conn: add_review(conn, "condition", condition_id, reviewer,
+                                                        edits={field: parsed}, note=note))
+    out.print(f"corrected {field} of {condition_id} (review {rows[-1]['id']})", highlight=False)
+
+
+BackupFile = Annotated[Path, typer.Argument(help="The backup file (gzip'd JSON Lines).", show_default=False)]
+
+
+@app.command("backup")
+def backup_cmd(file: BackupFile, db: DbOpt = None) -> None:
+    """Write the whole store (analyst reviews, tokens and runs included) to one file, for any backend."""
+    from truceline.store.backup import backup
+    from truceline.store.engine import open_engine
+
+    with _friendly_errors(), err.status(f"backing up to {file}"):
+        summary = backup(open_engine(db), file)
+    err.print(f"{summary.total} rows of {len(summary.rows)} tables (schema {summary.revision}) -> {file}", highlight=False)
+
+
+@app.command("restore")
+def restore_cmd(
+    file: BackupFile,
+    db: DbOpt = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete what the store holds first (in the same transaction).")] = False,
+) -> None:
+    """Restore a backup into an empty store (SQLite or PostgreSQL), in one transaction."""
+    from truceline.store.backup import restore
+    from truceline.store.engine import open_engine
+
+    with _friendly_errors(), err.status(f"restoring {file}"):
+        summary = restore(open_engine(db), file, replace=replace)
+    err.print(f"restored {summary.total} rows of {len(summary.rows)} tables (schema {summary.revision}) from {file}",
+              highlight=False)  # fmt: skip
+
+
 @app.command("verify")
 def verify_cmd(db: DbOpt = None) -> None:
     """Recompute the verification records (incidents, claims, contradictions, agreements) for the whole store."""
@@ -349,6 +491,29 @@ def verify_cmd(db: DbOpt = None) -> None:
     with _friendly_errors(), err.status("verifying the store"):
         verify_store(open_engine(db))
     out.print("verification records rebuilt", highlight=False)
+
+
+@app.command("check")
+def check_cmd(db: DbOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the store is consistent (rows complete, no orphans, aggregates and flags right); exit 1 listing problems."""
+    from rich.markup import escape
+
+    from truceline.store.engine import open_engine
+    from truceline.store.integrity import check_store
+
+    with _friendly_errors(), err.status("checking the store"):
+        engine = open_engine(db)
+        problems = check_store(engine)
+        where = engine.url.render_as_string(hide_password=True)
+    if as_json:
+        out.print_json(data={"db": where, "consistent": not problems, "problems": problems})
+    elif problems:
+        for line in problems:
+            err.print(f"[red]problem[/red] {escape(line)}", highlight=False, markup=True)
+        err.print(f"{len(problems)} problems in {where}", highlight=False)
+    else:
+        out.print(f"consistent: {where}", highlight=False)
+    raise typer.Exit(1 if problems else 0)
 
 
 @app.command()
@@ -386,10 +551,16 @@ def code(
                 raise typer.BadParameter(f"{path}: no such file", param_hint=opt)
     with _friendly_errors(), err.status(f"coding {input_file}"):
         if any(petr):
-            from truceline.events.petrdict import PetrarchCoder
+            from truceline.events.petrdict import DictionaryError, PetrarchCoder
             from truceline.events.petrdict import code_jsonl as petr_code_jsonl
 
-            coder = PetrarchCoder.from_files(petrarch_verbs, petrarch_actors, petrarch_agents, petrarch_discards)
+            try:
+                coder = PetrarchCoder.from_files(petrarch_verbs, petrarch_actors, petrarch_agents, petrarch_discards)
+            except DictionaryError as exc:  # names the file and line: a usage error, not an internal one
+                from rich.markup import escape
+
+                err.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+                raise typer.Exit(2) from None
             errors = petr_code_jsonl(input_file, sys.stdout, coder)
         else:
             errors = code_jsonl(input_file, sys.stdout)

@@ -30,7 +30,7 @@ from truceline.ingestion.stages import document_id, outlet_id
 from truceline.ingestion.textmeta import normalize_date
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 from truceline.nlp import stage as _reading_stage  # noqa: F401  (registers the "read" stage)
-from truceline.store import repo, streaming
+from truceline.store import repo, retry, streaming
 from truceline.store.engine import open_engine
 from truceline.store.records import reading_rows
 
@@ -181,7 +181,7 @@ def _run(engine: Engine, run_id: int, batches: Iterable[list[Doc]], summary: Run
             if following is not None:  # a pool parses the next batch while this one is stored
                 _prefetch(engine, reader, following, force)
             n = len(docs)  # stages may add stored documents (re-cleaned, re-dated) to the batch
-            _process(engine, run_id, docs, summary, force, reader)
+            _store_batch(engine, run_id, docs, summary, force, reader)
             done += n
             progress("documents", done, total)
             docs = following
@@ -229,16 +229,88 @@ def _prefetch(engine: Engine, reader: Any, docs: list[Doc], force: bool) -> None
 
 
 def verify_store(engine: Engine) -> None:
-    """Recompute every verification record for the whole store, in one transaction."""
-    with engine.begin() as conn:
-        rebuild_verification(conn)
-        streaming.set_state(conn, streaming.STALE, "0")
+    """Recompute every verification record for the whole store, in one transaction.
+
+    Concurrent writers: the records are computed from the store at generation G and written only
+    if it is still at G (:func:`truceline.store.retry.write_transaction`), so they always match
+    the documents, and of two runs verifying at once the last to commit wins. A first attempt
+    computes outside the write lock (other writers go on); when a batch committed meanwhile, the
+    retries compute under the lock, which guarantees progress against a busy ingest.
+    """
+    def attempt(n: int) -> None:
+        if n == 0:
+            with engine.connect() as conn:
+                at = retry.generation(conn)
+                result = verification_of(conn)
+            with retry.write_transaction(engine, expect=at) as conn:
+                _write_verified(conn, result, at)
+        else:
+            with retry.write_transaction(engine) as conn:
+                at = retry.generation(conn)
+                _write_verified(conn, verification_of(conn), at)
+
+    retry.retrying(attempt, what="rebuilding the verification records")
+
+
+def _write_verified(conn: Connection, result: Any, at: int) -> None:
+    from truceline.store.verification import write_verification
+
+    write_verification(conn, result)
+    streaming.set_state(conn, streaming.STALE, "0")
+    retry.mark_verified(conn, at)
+
+
+def _store_batch(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, force: bool, reader: Any) -> None:
+    """:func:`_process` one batch, again from a pristine copy when its write hit a concurrent writer.
+
+    A retry computes the batch again on the store as it now is (another run may have stored some
+    of its documents, or ones they duplicate); the readings of the first attempt are kept for it,
+    so a retry parses only the texts or dates that changed.
+    """
+    pristine = copy.deepcopy(docs)
+    remembered = _RememberingReader(reader) if reader is not None else None
+
+    def attempt(n: int) -> None:
+        _process(engine, run_id, docs if n == 0 else copy.deepcopy(pristine), summary, force, remembered)
+
+    retry.retrying(attempt, what=f"run {run_id}: storing a batch of {len(docs)} documents")
+
+
+class _RememberingReader:
+    """A reader that keeps the estimates and readings it returned, for the retries of one batch."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.estimates: dict[tuple[str, str], Any] = {}
+        self.readings: dict[tuple[str, str, str | None], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:  # workers, prefetch, close ... are the inner reader's
+        return getattr(self.inner, name)
+
+    def estimate(self, items: list[tuple[str, str]]) -> dict[str, Any]:
+        todo = [it for it in items if it not in self.estimates]
+        if todo:
+            got = self.inner.estimate(todo)
+            self.estimates.update({it: got[it[0]] for it in todo})
+        return {it[0]: self.estimates[it] for it in items}
+
+    def read(self, items: list[tuple[str, str, str | None]]) -> dict[str, Any]:
+        todo = [it for it in items if it not in self.readings]
+        if todo:
+            got = self.inner.read(todo)
+            self.readings.update({it: got[it[0]] for it in todo})
+        return {it[0]: self.readings[it] for it in items}
 
 
 def _process(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, force: bool = False,
              reader: Any = None) -> None:
-    """One batch: every stage, then one transaction with its documents, links, records and bands."""
+    """One batch: every stage, then one transaction with its documents, links, records and bands.
+
+    The run's counts are added once the batch is stored (a write that fails counts nothing); the
+    write checks that the store is still at the generation the stages read.
+    """
     with engine.connect() as conn:
+        at = retry.generation(conn)
         known = repo.existing_ids(conn, (d.id for d in docs))
         for doc in docs:
             if doc.id in known:
@@ -250,12 +322,16 @@ def _process(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, 
         redated = [d for d in docs if d.status == "redated"]
         recomputed = {d.id for d in docs if d.status not in ("unchanged", "redated")}
         kept = streaming.kept_rows(conn, [d.id for d in redated], recomputed) if redated else None
-    summary.doc_ids.extend(d.id for d in docs if d.status not in ("recleaned", "redated"))
-    summary.added += sum(d.status == "new" for d in docs)
-    summary.updated += sum(d.status in ("updated", "recleaned", "redated") for d in docs)
-    summary.unchanged += sum(d.status == "unchanged" for d in docs)
+
+    def count() -> None:
+        summary.doc_ids.extend(d.id for d in docs if d.status not in ("recleaned", "redated"))
+        summary.added += sum(d.status == "new" for d in docs)
+        summary.updated += sum(d.status in ("updated", "recleaned", "redated") for d in docs)
+        summary.unchanged += sum(d.status == "unchanged" for d in docs)
+
     touched = [d.id for d in docs if d.status != "unchanged"]
     if not touched:
+        count()
         return  # nothing to write: verification stays as it is
 
     changed = [_row(d, run_id, update=True) for d in docs if d.status in ("updated", "recleaned")]
@@ -287,7 +363,9 @@ def _process(engine: Engine, run_id: int, docs: list[Doc], summary: RunSummary, 
         reuse_rows=reuse_rows,
         record_rows=_record_rows(d for d in docs if d.status != "unchanged"),
         after=after,
+        expect=at,
     )
+    count()
 
 
 def _unique(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
@@ -299,13 +377,29 @@ def _unique(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
 
 def rebuild_verification(conn: Connection) -> None:
     """Recompute every corpus-level record (incidents, claims, contradictions, agreements)."""
+    from truceline.store.verification import write_verification
+
+    write_verification(conn, verification_of(conn))
+
+
+def verification_of(conn: Connection) -> Any:
+    """The corpus-level records of the stored documents (a :class:`~truceline.verify.Verification`)."""
+    from truceline.verify import verify
+
+    return verify(verification_corpus(conn))
+
+
+def verification_corpus(conn: Connection) -> Any:
+    """The stored documents as a :class:`~truceline.verify.Corpus`, with what verification takes from the store."""
+    from truceline.review import condition_reviews
     from truceline.store.queries import extracted_documents, kept_parses
-    from truceline.store.verification import outlet_reliability, write_verification
-    from truceline.verify import Corpus, verify
+    from truceline.store.verification import outlet_reliability
+    from truceline.verify import Corpus
 
     corpus = Corpus.of(extracted_documents(conn, with_verification=False), reliability=outlet_reliability(conn))
     corpus.kept_parses = lambda ids: kept_parses(conn, ids)
-    write_verification(conn, verify(corpus))
+    corpus.condition_reviews = condition_reviews(conn)  # analysts' conditions and corrections are watched too
+    return corpus
 
 
 def _record_rows(docs: Iterable[Doc]) -> dict:

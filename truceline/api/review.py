@@ -17,11 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from truceline.api.deps import Conn, Paging
 from truceline.api.security import Reviewer
-from truceline.review import KINDS, ReviewError, add_review, history, overlay
+from truceline.review import KINDS, ReviewError, add_condition, add_review, history, overlay
+from truceline.store.retry import write_transaction
 
 router = APIRouter(prefix="/api/v1")
 
-Kind = Literal["event", "quote", "mention", "incident", "claim", "contradiction", "agreement", "commitment"]
+Kind = Literal["event", "quote", "mention", "incident", "claim", "contradiction", "agreement", "commitment", "condition"]
 assert set(KINDS) == set(Kind.__args__)  # type: ignore[attr-defined]
 MAX_DOCUMENTS = 100
 
@@ -87,7 +88,7 @@ class IngestIn(BaseModel):
              responses={401: {"description": "No valid token"}, 404: {"description": "Unknown record"},
                         422: {"description": "Invalid review or edit"}})  # fmt: skip
 def post_review(body: ReviewIn, request: Request, reviewer: Reviewer) -> dict:
-    with request.app.state.engine.begin() as conn:
+    with write_transaction(request.app.state.engine) as conn:  # the store's write lock: no 'locked' 500s
         try:
             rows = add_review(conn, body.kind, body.record_id, reviewer, verdict=body.verdict, edits=body.edits,
                               note=body.note)
@@ -98,6 +99,54 @@ def post_review(body: ReviewIn, request: Request, reviewer: Reviewer) -> dict:
         record = find_record(conn, body.kind, body.record_id)
         current = overlay(conn, body.kind, [record.model_dump(mode="json")])[0] if record else {}
     return {"items": rows, "record": current}
+
+
+class SpanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str = Field(min_length=1, max_length=32)
+    start: int = Field(ge=0, le=10_000_000)
+    end: int = Field(ge=0, le=10_000_000)
+
+
+class ConditionIn(BaseModel):
+    """An analyst's condition: the :class:`~truceline.model.Condition` fields, evidence as document offsets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["obligation", "threat", "red_line", "plan_trigger", "guarantee"]
+    bound: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    beneficiary: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    condition: dict[str, Any]
+    consequence: dict[str, Any] = Field(default_factory=dict)
+    basis: dict[str, Any] | None = None
+    date: str | None = Field(default=None, max_length=32)
+    cue: str | None = Field(default=None, max_length=200)
+    evidence: list[SpanIn] = Field(min_length=1, max_length=20)
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class ConditionOut(BaseModel):
+    items: list[ReviewRow]
+    record: dict[str, Any] = Field(description="The condition as stored now, with its trigger watch.")
+
+
+@router.post("/conditions", status_code=201, response_model=ConditionOut,
+             summary="Add a condition an analyst read in a document; it is watched at once (token required)",
+             responses={401: {"description": "No valid token"}, 404: {"description": "Unknown document"},
+                        422: {"description": "Invalid condition"}})  # fmt: skip
+def post_condition(body: ConditionIn, request: Request, reviewer: Reviewer) -> dict:
+    from truceline.review import find_record
+
+    record = body.model_dump(exclude={"note"})
+    with write_transaction(request.app.state.engine) as conn:  # the store's write lock: no 'locked' 500s
+        try:
+            row = add_condition(conn, record, reviewer, note=body.note)
+        except ReviewError as exc:
+            raise HTTPException(status_code=exc.status, detail=exc.message) from None
+        found = find_record(conn, "condition", row["record_id"])
+        current = overlay(conn, "condition", [found.model_dump(mode="json")])[0] if found else {}
+    return {"items": [row], "record": current}
 
 
 @router.get("/reviews", response_model=ReviewPage, summary="The review audit trail, newest first")

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from truceline.store.engine import open_engine
 from truceline.store.repo import now
+from truceline.store.retry import write_transaction
 from truceline.store.schema import api_tokens
 
 PREFIX = "tl_"
@@ -42,7 +43,7 @@ def create_token(db: str | Engine | None, name: str) -> str:
     if not name or len(name) > MAX_NAME:
         raise ValueError(f"token name must be 1-{MAX_NAME} characters")
     secret = PREFIX + secrets.token_urlsafe(32)
-    with _engine(db).begin() as conn:
+    with write_transaction(_engine(db)) as conn:
         conn.execute(insert(api_tokens).values(name=name, hash=hash_secret(secret), created_at=now()))
     return secret
 
@@ -57,7 +58,7 @@ def list_tokens(db: str | Engine | None) -> list[dict]:
 
 def revoke_token(db: str | Engine | None, name: str) -> int:
     """Revoke every active token named ``name``; how many were revoked."""
-    with _engine(db).begin() as conn:
+    with write_transaction(_engine(db)) as conn:
         result = conn.execute(update(api_tokens).where(api_tokens.c.name == name, api_tokens.c.revoked_at.is_(None))
                               .values(revoked_at=now()))  # fmt: skip
         return int(result.rowcount or 0)

@@ -63,7 +63,9 @@ def _num(v: str | None) -> float | None:
 
 def read_gold(path: Path) -> list[tuple[str, list[GoldToponym]]]:
     """(text, gold toponyms) per article."""
-    root = ET.parse(path).getroot()
+    # B314: a gold file the analyst names on the command line; the stdlib parser fetches no external
+    # entities, and expat (>= 2.4.1, bundled with Python 3.11) refuses entity-expansion bombs
+    root = ET.parse(path).getroot()  # nosec B314
     articles = [root] if root.tag == "article" else root.iter("article")
     out = []
     for art in articles:

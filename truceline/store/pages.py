@@ -32,12 +32,12 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def prefix_condition(column, prefix: str) -> ColumnElement[bool]:
+def prefix_condition(column: ColumnElement[Any], prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``: an index range, with LIKE to keep it exact under any collation."""
     return and_(column >= prefix, column < next_prefix(prefix), column.like(_escape_like(prefix) + "%", escape="\\"))
 
 
-def date_conditions(column, since: str | None, until: str | None) -> list[ColumnElement[bool]]:
+def date_conditions(column: ColumnElement[Any], since: str | None, until: str | None) -> list[ColumnElement[bool]]:
     """``since``/``until`` (YYYY, YYYY-MM or YYYY-MM-DD) as string ranges; a value must start with a digit."""
     out: list[ColumnElement[bool]] = []
     if since is None and until is None:
@@ -135,13 +135,13 @@ def events_page(conn: Connection, limit: int, offset: int, **filters: Any) -> tu
         if total > PROBE_ABOVE:
             match = exists().where(t.c.event_id == events.c.id, any_row)
         else:  # few: their ids, then (date, id) of those events by primary key, ordered here
-            ids = sorted({r for (r,) in conn.execute(select(t.c.event_id).where(any_row))})
-            keys = conn.execute(select(events.c.id, events.c.date).where(*conds, events.c.id.in_(ids))).all()
+            found = sorted({r for (r,) in conn.execute(select(t.c.event_id).where(any_row))})
             nulls = "" if conn.dialect.name == "sqlite" else "\U0010ffff"  # where ORDER BY date puts NULL
-            keys.sort(key=lambda k: (k.date if k.date is not None else nulls, k.id))
+            keys = sorted(conn.execute(select(events.c.id, events.c.date).where(*conds, events.c.id.in_(found))),
+                          key=lambda k: (k.date if k.date is not None else nulls, k.id))  # fmt: skip
             page = [k.id for k in keys[offset:offset + limit]]
-            rows = {r["id"]: dict(r) for r in conn.execute(select(events).where(events.c.id.in_(page))).mappings()}
-            return [rows[i] for i in page], int(total)
+            by_id = {r["id"]: dict(r) for r in conn.execute(select(events).where(events.c.id.in_(page))).mappings()}
+            return [by_id[i] for i in page], int(total)
     where = [*conds, match] if match is not None else conds
     rows = [dict(r) for r in conn.execute(select(events).where(*where).order_by(events.c.date, events.c.id)
                                           .limit(limit).offset(offset)).mappings()]  # fmt: skip
@@ -207,8 +207,9 @@ def buckets(conn: Connection, interval: str = "day", plover: list[str] | None = 
         rows = conn.execute(select(t.c.day, t.c.plover, count).where(*conds).group_by(t.c.day, t.c.plover))
     for day, kind, n in rows:
         grid[_bucket(day, interval)][kind] += int(n)
-    out = [{"start": b, "end": _bucket_end(b, interval), "total": sum(c.values()), "counts": dict(sorted(c.items()))}
-           for b, c in sorted(grid.items())]  # fmt: skip
+    out: list[dict[str, Any]] = [
+        {"start": b, "end": _bucket_end(b, interval), "total": sum(c.values()), "counts": dict(sorted(c.items()))}
+        for b, c in sorted(grid.items())]  # fmt: skip
     seen = sorted({k for b in out for k in b["counts"]})
     return {"interval": interval, "types": seen, "total": sum(b["total"] for b in out), "buckets": out}
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Table, func, or_, select
 
 from truceline.model import (
     BoilerplateCut,
@@ -61,7 +62,7 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
     # a long id list is not sent as one IN (...): PostgreSQL takes at most 65,535 parameters a statement
     few = ids is not None and len(ids) <= MAX_IN
     if few:
-        query = query.where(documents.c.id.in_(ids))
+        query = query.where(documents.c.id.in_(ids or []))
     rows = {r["id"]: r for r in conn.execute(query.order_by(documents.c.created_at, documents.c.id)).mappings()}
     if ids is not None and not few:
         wanted = set(ids)
@@ -96,7 +97,7 @@ def timeline(conn: Connection, kinds: set[str] | None = None, since: str | None 
     return filter_entries(entries(**load_verification(conn), outlet_of=outlet_of), kinds, since, until)
 
 
-def verification_report(conn: Connection) -> dict:
+def verification_report(conn: Connection) -> dict[str, Any]:
     """Incidents, claims, contradictions, agreements with commitments, and re-used passages'
     independent sources, as plain data for the report."""
     from truceline.store.verification import outlet_reliability
@@ -110,10 +111,10 @@ def verification_report(conn: Connection) -> dict:
             "as_of": corpus.as_of.isoformat() if corpus.as_of else None}
 
 
-def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list]:
+def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list[Any]]:
     """A document's reading records, spans rebuilt from its clean text."""
 
-    def rows(table) -> list[dict]:
+    def rows(table: Table) -> list[dict[str, Any]]:
         query = select(table).where(table.c.doc_id == doc_id).order_by(table.c.id)
         return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -121,7 +122,7 @@ def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list
     quote_rows = rows(quotes)
     actor_ids = {m["actor_id"] for m in mention_rows} | {q["speaker_actor_id"] for q in quote_rows}
     actor_ids.discard(None)
-    actor_rows = conn.execute(select(actors).where(actors.c.id.in_(sorted(actor_ids)))).mappings() if actor_ids else []
+    actor_rows: Iterable[Any] = conn.execute(select(actors).where(actors.c.id.in_(sorted(actor_ids)))).mappings() if actor_ids else []
     return {
         "actors": sorted((actor_from_row(dict(a)) for a in actor_rows), key=lambda a: a.id),
         "mentions": sorted((mention_from_row(m, text) for m in mention_rows), key=_by_start),
@@ -132,7 +133,7 @@ def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list
     }
 
 
-def _by_start(record) -> tuple[int, int]:
+def _by_start(record: Any) -> tuple[int, int]:
     span = record.evidence[0].span
     return span.start, span.end
 
@@ -186,14 +187,14 @@ _REUSE_ORDER = (reuse_links.c.doc_id, reuse_links.c.start, reuse_links.c.end, re
                 reuse_links.c.other_start, reuse_links.c.other_end)
 
 
-def corpus_report(conn: Connection) -> dict:
+def corpus_report(conn: Connection) -> dict[str, Any]:
     """What the store holds: documents by outlet and date, cleaning, duplicates, re-use, authors, runs."""
     docs = [dict(r) for r in conn.execute(select(*_DOC_COLS).select_from(documents.outerjoin(outlets))
                                           .order_by(outlets.c.name.nulls_first(), documents.c.published.nulls_first(),
                                                     documents.c.id)).mappings()]  # NULLs first as SQLite has them; fmt: skip
     texts = {d["id"]: d["clean_text"] for d in docs}
     titles = {d["id"]: d["title"] for d in docs}
-    by_outlet: dict[str, list[dict]] = defaultdict(list)
+    by_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in docs:
         by_outlet[d["outlet"] or "(unknown outlet)"].append(
             {"id": d["id"], "title": d["title"], "published": d["published"], "published_source": d["published_source"],
@@ -247,10 +248,10 @@ def corpus_report(conn: Connection) -> dict:
     }
 
 
-def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
+def _reading_report(conn: Connection, texts: dict[str, str]) -> dict[str, Any]:
     """Actors by mentions, quotes with speakers, date issues and places: what reading found."""
     actor_rows = {r["id"]: dict(r) for r in conn.execute(select(actors)).mappings()}
-    per_actor: dict[str, dict] = {}
+    per_actor: dict[str, dict[str, Any]] = {}
     for m in conn.execute(select(mentions.c.actor_id, mentions.c.doc_id, mentions.c.code)).mappings():
         if m["actor_id"] is None:
             continue
@@ -278,7 +279,7 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
     timex_rows = [dict(r) for r in conn.execute(select(timexes).order_by(timexes.c.doc_id, timexes.c.start, timexes.c.id)).mappings()]
     issues = [{"doc_id": t["doc_id"], "text": texts.get(t["doc_id"], "")[t["start"]:t["end"]], "value": t["value"],
                "issues": t["issues"]} for t in timex_rows if t["issues"]]  # fmt: skip
-    place_counts: dict[tuple, dict] = {}
+    place_counts: dict[tuple[Any, ...], dict[str, Any]] = {}
     for p in conn.execute(select(places).order_by(places.c.id)).mappings():
         key = (p["name"], p["country"], p["geonames_id"])
         entry = place_counts.setdefault(key, {"name": p["name"], "country": p["country"], "feature": p["feature"],
@@ -286,9 +287,11 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict:
                                               "mentions": 0, "documents": 0})  # fmt: skip
         entry["mentions"] += len(p["spans"])
         entry["documents"] += 1
+    def names(refs: list[dict[str, Any]]) -> str:
+        return ", ".join(f"{r['text']} [{r['code'] or '?'}]" for r in refs)
+
     event_list = []
     for e in conn.execute(select(events).order_by(events.c.doc_id, events.c.start, events.c.id)).mappings():
-        names = lambda refs: ", ".join(f"{r['text']} [{r['code'] or '?'}]" for r in refs)  # noqa: E731
         event_list.append({"id": e["id"], "doc_id": e["doc_id"], "plover": e["plover"], "cameo": e["cameo"],
                            "mode": e["mode"], "source": names(e["source"]), "target": names(e["target"]),
                            "modality": e["modality"], "negated": e["negated"], "date": e["date"],

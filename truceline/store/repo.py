@@ -16,12 +16,14 @@ from sqlalchemy import Connection, Engine, Table, delete, func, insert, or_, sel
 
 from truceline.ingestion.types import RawArticle
 from truceline.store.records import (
+    DayKey,
     apply_event_days,
     apply_prefix_days,
     event_day_counts,
     prefix_day_counts,
     prefix_day_delta,
 )
+from truceline.store.retry import bump_generation, retrying, write_transaction
 from truceline.store.schema import (
     DOC_RECORD_TABLES,
     actors,
@@ -41,24 +43,33 @@ def now() -> datetime:
 
 
 def start_run(engine: Engine, command: str, inputs: Sequence[str]) -> int:
-    with engine.begin() as conn:
-        result = conn.execute(
-            insert(runs).values(
-                command=command, inputs=list(inputs), started_at=now(), status="running",
-                added=0, updated=0, unchanged=0, skipped=0, errors=[],
-            )
-        )  # fmt: skip
-        return int(result.inserted_primary_key[0])
+    def attempt(_n: int) -> int:
+        with write_transaction(engine) as conn:
+            result = conn.execute(
+                insert(runs).values(
+                    command=command, inputs=list(inputs), started_at=now(), status="running",
+                    added=0, updated=0, unchanged=0, skipped=0, errors=[],
+                )
+            )  # fmt: skip
+            key = result.inserted_primary_key
+            if key is None:  # every backend truceline supports reports the new row's id
+                raise RuntimeError("the database gave no id for the new run")
+            return int(key[0])
+
+    return retrying(attempt, what=f"recording the start of a {command} run")
 
 
 def finish_run(engine: Engine, run_id: int, status: str, counts: dict[str, int], errors: list[str]) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            update(runs).where(runs.c.id == run_id).values(finished_at=now(), status=status, errors=errors, **counts)
-        )
+    def attempt(_n: int) -> None:
+        with write_transaction(engine) as conn:
+            conn.execute(
+                update(runs).where(runs.c.id == run_id).values(finished_at=now(), status=status, errors=errors, **counts)
+            )
+
+    retrying(attempt, what=f"recording the end of run {run_id}")
 
 
-def existing_ids(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
+def existing_ids(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Stored documents among ``ids`` with the fields that decide 'unchanged' vs 'updated'."""
     ids = list(ids)
     if not ids:
@@ -72,7 +83,7 @@ def existing_ids(conn: Connection, ids: Iterable[str]) -> dict[str, dict]:
     return out
 
 
-def outlet_documents(conn: Connection, outlet_ids: Iterable[str]) -> list[dict]:
+def outlet_documents(conn: Connection, outlet_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Stored documents of these outlets: what the repetition rule of cleaning compares against."""
     ids = list(outlet_ids)
     if not ids:
@@ -103,7 +114,7 @@ def document_keys(conn: Connection, exclude: set[str]) -> list[tuple[str, str, b
     return [(r.id, r.content_hash, r.signature) for r in rows if r.id not in exclude]
 
 
-def stored_passages(conn: Connection, exclude: set[str]) -> list[dict]:
+def stored_passages(conn: Connection, exclude: set[str]) -> list[dict[str, Any]]:
     rows = conn.execute(select(passages).order_by(passages.c.id)).mappings()
     return [dict(r) for r in rows if r["doc_id"] not in exclude]
 
@@ -119,23 +130,28 @@ def clean_texts(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
 def write_batch(
     engine: Engine,
     *,
-    outlet_rows: list[dict],
-    new_docs: list[dict],
-    changed_docs: list[dict],
-    passage_rows: list[dict],
-    duplicate_rows: list[dict],
-    reuse_rows: list[dict],
-    record_rows: dict[Table, list[dict]] | None = None,
+    outlet_rows: list[dict[str, Any]],
+    new_docs: list[dict[str, Any]],
+    changed_docs: list[dict[str, Any]],
+    passage_rows: list[dict[str, Any]],
+    duplicate_rows: list[dict[str, Any]],
+    reuse_rows: list[dict[str, Any]],
+    record_rows: dict[Table, list[dict[str, Any]]] | None = None,
     after: Callable[[Connection], None] | None = None,
+    expect: int | None = None,
 ) -> None:
     """Store one run's results atomically; links and records of changed documents are replaced.
 
     ``after`` runs inside the same transaction once the rows are in: the corpus-level
     verification records are rebuilt there, so they can never disagree with the documents.
+    The transaction holds the store's write lock and counts one more generation; with
+    ``expect`` (the generation the batch was computed at) it raises
+    :class:`~truceline.store.retry.StoreMoved` before writing when another writer came first.
     """
     touched = {d["id"] for d in new_docs} | {d["id"] for d in changed_docs}
-    record_rows = record_rows or {}
-    with engine.begin() as conn:
+    record_rows = dict(record_rows or {})  # popped below: the caller's dict stays whole for a retry
+    with write_transaction(engine, expect=expect) as conn:
+        bump_generation(conn)
         known = {r for (r,) in conn.execute(select(outlets.c.id))}
         fresh = [o for o in outlet_rows if o["id"] not in known]
         if fresh:
@@ -144,8 +160,8 @@ def write_batch(
             conn.execute(update(documents).where(documents.c.id == doc["id"]).values(**doc))
         if new_docs:
             conn.execute(insert(documents), new_docs)
-        day_delta = Counter()  # events per (day, plover): the old rows' counts out, the new rows' in
-        prefix_delta = Counter()  # the same per (code prefix, day, plover)
+        day_delta: Counter[DayKey] = Counter()  # events per (day, plover): the old rows' counts out, the new rows' in
+        prefix_delta: Counter[DayKey] = Counter()  # the same per (code prefix, day, plover)
         for chunk in _chunks(list(touched)):
             day_delta.subtract(event_day_counts(conn, chunk))
             prefix_delta.subtract(prefix_day_counts(conn, chunk))
@@ -167,7 +183,7 @@ def write_batch(
             after(conn)
 
 
-def _insert_new_actors(conn: Connection, rows: list[dict]) -> None:
+def _insert_new_actors(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Actors are shared by documents: a record is added once and never clobbered by a later run."""
     fresh = {r["id"]: r for r in rows}
     for chunk in _chunks(list(fresh)):
@@ -177,7 +193,7 @@ def _insert_new_actors(conn: Connection, rows: list[dict]) -> None:
         conn.execute(insert(actors), list(fresh.values()))
 
 
-def count(conn: Connection, table) -> int:
+def count(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 

@@ -8,7 +8,7 @@ loads every stored signature, so a batch costs about the same whatever the size 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
@@ -29,7 +29,7 @@ def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
     from truceline.ingestion.dedup import doc_band_keys
     from truceline.ingestion.reuse import band_keys
 
-    def safe(keys_of, signature: bytes) -> list[int]:
+    def safe(keys_of: Callable[[bytes], Iterable[int]], signature: bytes) -> list[int]:
         try:
             return list(dict.fromkeys(keys_of(signature)))
         except ValueError:  # not a current signature (an old store's): it joins no band until recomputed
@@ -60,12 +60,13 @@ def bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: 
         return
     quote = conn.dialect.identifier_preparer.quote
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")  # nosec B608: names from the schema, values bound
+    # the names come from the schema and are quoted; every value is bound
+    names = ", ".join(quote(c) for c in columns)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(columns))})"  # nosec B608
     conn.exec_driver_sql(sql, rows)
 
 
-def candidate_passages(conn: Connection, new: list, exclude: set[str]) -> list[dict]:
+def candidate_passages(conn: Connection, new: list[Any], exclude: set[str]) -> list[dict[str, Any]]:
     """Stored passages (of documents not in ``exclude``) that share a band key or hash with ``new``."""
     from truceline.ingestion.reuse import band_keys
 
@@ -76,7 +77,7 @@ def candidate_passages(conn: Connection, new: list, exclude: set[str]) -> list[d
     hashes = sorted({p.norm_hash for p in new})
     for chunk in _chunks(hashes):
         ids.update(r for (r,) in conn.execute(select(passages.c.id).where(passages.c.norm_hash.in_(chunk))))
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for chunk in _chunks(sorted(ids)):
         out.extend(dict(r) for r in conn.execute(select(passages).where(passages.c.id.in_(chunk))).mappings()
                    if r["doc_id"] not in exclude)  # fmt: skip
@@ -84,7 +85,7 @@ def candidate_passages(conn: Connection, new: list, exclude: set[str]) -> list[d
     return out
 
 
-def candidate_documents(conn: Connection, new: list, exclude: set[str]) -> list[tuple[str, str, bytes]]:
+def candidate_documents(conn: Connection, new: list[Any], exclude: set[str]) -> list[tuple[str, str, bytes]]:
     """(id, content hash, signature) of stored documents that share a band or the content hash with ``new``."""
     from truceline.ingestion.dedup import doc_band_keys
 
@@ -96,7 +97,7 @@ def candidate_documents(conn: Connection, new: list, exclude: set[str]) -> list[
     for chunk in _chunks(hashes):
         ids.update(r for (r,) in conn.execute(select(documents.c.id).where(documents.c.content_hash.in_(chunk))))
     ids -= exclude
-    out = []
+    out: list[tuple[str, str, bytes]] = []
     for chunk in _chunks(sorted(ids)):
         rows = conn.execute(select(documents.c.id, documents.c.content_hash, documents.c.signature)
                             .where(documents.c.id.in_(chunk)))  # fmt: skip
@@ -113,14 +114,14 @@ def set_state(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(store_state).values(key=key, value=value))
 
 
-def kept_rows(conn: Connection, ids: list[str], recomputed: set[str]) -> dict[str, list[dict]]:
+def kept_rows(conn: Connection, ids: list[str], recomputed: set[str]) -> dict[str, list[dict[str, Any]]]:
     """What a re-read document keeps as stored: its row, passages, and the links and duplicate
     pairs with documents this batch does not recompute (a batch write replaces all of them)."""
     from sqlalchemy import or_
 
     from truceline.store.schema import duplicates, reuse_links
 
-    out: dict[str, list[dict]] = {"documents": [], "passages": [], "reuse": [], "duplicates": []}
+    out: dict[str, list[dict[str, Any]]] = {"documents": [], "passages": [], "reuse": [], "duplicates": []}
     for chunk in _chunks(sorted(ids), 500):
         out["documents"] += [dict(r) for r in conn.execute(select(documents).where(documents.c.id.in_(chunk))).mappings()]
         out["passages"] += [{k: v for k, v in r.items() if k != "id"}

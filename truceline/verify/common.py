@@ -71,7 +71,7 @@ def is_day(value: str | None) -> bool:
 
 def stable_id(prefix: str, *parts: object) -> str:
     """An id that is the same for the same evidence, whatever order records were found in."""
-    h = hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()[:12]
+    h = hashlib.sha1("|".join(map(str, parts)).encode("utf-8"), usedforsecurity=False).hexdigest()[:12]  # an id, not a secret
     return f"{prefix}-{h}"
 
 

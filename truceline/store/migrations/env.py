@@ -12,7 +12,7 @@ def run_migrations_online() -> None:
     if connection is None:  # `alembic` command line, for writing new revisions
         from sqlalchemy import create_engine
 
-        connection = create_engine(config.get_main_option("sqlalchemy.url")).connect()
+        connection = create_engine(config.get_main_option("sqlalchemy.url") or "").connect()
     context.configure(
         connection=connection,
         target_metadata=metadata,

@@ -57,7 +57,7 @@ def upgrade() -> None:
     _backfill(op.get_bind())
 
 
-def _backfill(conn) -> None:
+def _backfill(conn: sa.Connection) -> None:
     """Fill the new columns and tables from the events already stored (a no-op on a new store)."""
     from truceline.store.records import day_of, event_actor_rows, rebuild_event_days
     from truceline.store.schema import event_actors, events, places
