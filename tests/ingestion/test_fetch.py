@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from loopback import Route, closed_port, serve
+from loopback import Route, closed_port, page, serve
 
 from truceline.ingestion import fetch as fetch_module
 from truceline.ingestion.fetch import (
@@ -355,7 +355,7 @@ def test_slow_server_times_out(base: str) -> None:
 def test_drip_feed_hits_total_deadline(base: str) -> None:
     started = time.monotonic()
     err = _error(f"{base}/drip", ReadOptions(allow_private=True, timeout_s=0.3))
-    assert err.reason == "timed out after 1.2 s reading the response"
+    assert err.reason == "timed out after 1.2 s (the limit for the whole fetch, redirects included)"
     assert time.monotonic() - started < 3
 
 
@@ -398,3 +398,352 @@ def test_malformed_urls_are_input_errors(url: str) -> None:
 )
 def test_public_address_classification(address: str, public: bool) -> None:
     assert is_public_address(address) is public
+
+
+# --- safe fetching: every refusal on real servers (issue 8, part 4) --------------------------
+# The loopback servers are reached only where a test allows them explicitly (allow_private,
+# or allow_addresses naming 127.0.0.1 alone); each refusal is shown with the default options.
+
+ONLY_LOOPBACK_SERVER = ("127.0.0.1/32",)
+
+
+class Resolver:
+    """A resolver hook that records the names asked and answers from a table (no DNS)."""
+
+    def __init__(self, answers: dict[str, list[str]] | None = None) -> None:
+        self.answers = answers or {}
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        if host not in self.answers:
+            raise OSError(f"no answer for {host}")
+        return self.answers[host]
+
+
+def _refusal(url: str, options: ReadOptions) -> InputError:
+    err = _error(url, options)
+    assert err.source == url and err.message.startswith(url + ": ")
+    assert "refused" in err.reason or "invalid URL" in err.reason, err.reason
+    return err
+
+
+@pytest.mark.parametrize("host", [
+    "127.0.0.1", "127.255.255.254", "[::1]", "10.1.2.3", "172.16.5.4", "172.31.255.255", "192.168.1.1",
+    "169.254.169.254", "169.254.1.1", "[fd00::1]", "[fd12:3456::1]", "[fe80::1]", "[::ffff:127.0.0.1]",
+    "[::ffff:169.254.169.254]", "[::ffff:7f00:1]", "0.0.0.0", "0", "[::]", "localhost", "LOCALHOST.",
+    "api.localhost", "2130706433", "0x7f.1", "0x7f000001", "017700000001", "0177.1", "127.1", "0x7f.0.0.1",
+    "0xa9fea9fe", "2852039166", "0251.0376.0251.0376", "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::]",
+])
+def test_private_and_loopback_hosts_in_any_spelling_are_refused_by_default(site: tuple[str, list], host: str) -> None:
+    base, seen = site
+    port = base.rsplit(":", 1)[1]
+    resolver = Resolver({"localhost": ["127.0.0.1"], "api.localhost": ["127.0.0.1"]})
+    before = len(seen)
+    err = _refusal(f"http://{host}:{port}/article", ReadOptions(timeout_s=2, resolver=resolver))
+    # dotted octal that httpx itself rejects is refused as an invalid URL: either way nothing is sent
+    assert "private or loopback" in err.reason or "this machine" in err.reason or "Invalid IPv4" in err.reason
+    assert resolver.asked == []  # literal spellings and localhost never reach DNS
+    assert len(seen) == before  # nothing was sent
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "0177.0.1", "127.1", "localhost"])
+def test_loopback_spellings_reach_the_loopback_server_only_when_allowed(site: tuple[str, list], host: str) -> None:
+    base, seen = site
+    port = base.rsplit(":", 1)[1]
+    got = fetch(f"http://{host}:{port}/text", LOCAL)
+    assert got.body == TEXT_BODY
+    assert seen[-1][1]["host"] == f"{host}:{port}"  # the Host header keeps the name as written
+    assert fetch(f"http://{host}:{port}/text", ReadOptions(allow_addresses=ONLY_LOOPBACK_SERVER)).body == TEXT_BODY
+
+
+@pytest.mark.parametrize("answer", [
+    ["93.184.216.34", "10.0.0.1"], ["10.0.0.1", "93.184.216.34"], ["2606:4700::1", "::1"],
+    ["93.184.216.34", "169.254.169.254"], ["::ffff:127.0.0.1"], ["fd00::5"], ["0.0.0.0"], ["224.0.0.1"],
+])
+def test_a_name_with_any_private_address_in_its_answer_is_refused(answer: list[str]) -> None:
+    resolver = Resolver({"news.example": answer})
+    err = _refusal("http://news.example/a", ReadOptions(timeout_s=2, resolver=resolver))
+    bad = next(a for a in answer if not is_public_address(a))
+    assert err.reason == (f"refused: host resolves to a private or loopback address ({bad}); "
+                          "pass --allow-private to fetch it")
+    assert resolver.asked == ["news.example"]
+
+
+def test_the_address_checked_is_the_address_connected(site: tuple[str, list]) -> None:
+    """The answer is asked once per hop and the connection goes to it: a second, different
+    answer (DNS rebinding) is never consulted."""
+    base, seen = site
+    port = base.rsplit(":", 1)[1]
+    answers = iter([["127.0.0.1"], ["10.9.9.9"], ["10.9.9.9"]])
+    calls: list[str] = []
+
+    def rebinding(host: str, p: int) -> list[str]:
+        calls.append(host)
+        return next(answers)
+
+    options = ReadOptions(timeout_s=2, resolver=rebinding, allow_addresses=ONLY_LOOPBACK_SERVER)
+    assert fetch(f"http://rebind.example:{port}/text", options).body == TEXT_BODY
+    assert calls == ["rebind.example"] and seen[-1][1]["host"] == f"rebind.example:{port}"
+
+
+REDIRECT_TARGETS = [
+    "http://169.254.169.254/latest/meta-data/iam/security-credentials/", "http://10.0.0.1/admin",
+    "http://[::1]/", "http://127.0.0.2/", "http://0x7f000002/", "http://[fd00::1]/",
+    "http://internal.example/", "http://[::ffff:10.0.0.1]/", "http://192.168.0.1:8080/",
+]
+
+
+@pytest.mark.parametrize("target", REDIRECT_TARGETS)
+def test_a_redirect_from_an_allowed_host_to_a_private_one_is_refused(target: str) -> None:
+    resolver = Resolver({"internal.example": ["10.1.1.1"]})
+    with serve({"/go": (302, {"Location": target}, b""), "/ok": page(b"<p>fine</p>")}) as (base, seen):
+        options = ReadOptions(timeout_s=2, resolver=resolver, allow_addresses=ONLY_LOOPBACK_SERVER)
+        err = _error(f"{base}/go", options)
+        assert [path for path, _ in seen] == ["/go"]  # the first hop was allowed and fetched
+    assert err.source == f"{base}/go"
+    assert err.reason.startswith(f"redirect to {target}: refused"), err.reason
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "gopher://127.0.0.1:70/_x", "ftp://example.org/f",
+                                    "dict://127.0.0.1:11211/stat", "data:text/html,<p>x</p>", "javascript:alert(1)"])
+def test_a_redirect_to_another_scheme_is_refused(target: str) -> None:
+    with serve({"/go": (301, {"Location": target}, b"")}) as (base, _):
+        err = _error(f"{base}/go", LOCAL)
+    scheme = target.split(":", 1)[0]
+    assert err.reason.startswith(f"redirect to {scheme}:"), err.reason
+    assert err.reason.endswith(f": only http(s) URLs are fetched, not {scheme!r}"), err.reason
+
+
+def test_a_redirect_loop_is_cut_at_the_cap() -> None:
+    with serve({"/loop": (302, {"Location": "/loop"}, b"")}) as (base, seen):
+        err = _error(f"{base}/loop", LOCAL)
+    assert err.reason == "too many redirects (more than 5)" and len(seen) == 6
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "gopher://example.org/1", "ftp://example.org/pub",
+                                 "data:,hello", "javascript:alert(1)", "ws://example.org/", "mailto:a@b.c"])
+def test_non_http_schemes_are_refused_before_anything_is_resolved(url: str) -> None:
+    resolver = Resolver()
+    err = _error(url, ReadOptions(resolver=resolver))
+    assert err.source == url and "only http(s) URLs are fetched" in err.reason
+    assert resolver.asked == []
+
+
+@pytest.mark.parametrize("spelled", ["http://public@{h}/text", "http://user:pass@{h}/text",
+                                     "http://example.org@{h}/text", "http://example.org:80@{h}/text"])
+def test_userinfo_tricks_are_refused_even_when_private_addresses_are_allowed(site: tuple[str, list],
+                                                                             spelled: str) -> None:
+    base, seen = site
+    url = spelled.format(h=base.removeprefix("http://"))
+    before = len(seen)
+    for options in (ReadOptions(), LOCAL):
+        err = _refusal(url, options)
+        assert "user name or password" in err.reason
+    assert len(seen) == before
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, compresslevel=9)
+
+
+def _deflate(data: bytes, raw: bool = False) -> bytes:
+    import zlib
+
+    c = zlib.compressobj(9, zlib.DEFLATED, -15 if raw else 15)
+    return c.compress(data) + c.flush()
+
+
+BOMB = _gzip(b"\0" * (64 * 1024 * 1024))  # 64 MB of zeros in about 64 KB
+
+
+def _bomb_forever(handler: BaseHTTPRequestHandler) -> None:
+    """A gzip stream of zeros without end, sent as fast as it is read."""
+    import zlib
+
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.end_headers()
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = c.compress(b"\0" * (1024 * 1024))
+    for _ in range(10_000):
+        handler.wfile.write(block + c.flush(zlib.Z_SYNC_FLUSH))
+        block = c.compress(b"\0" * (1024 * 1024))
+
+
+@pytest.fixture(scope="module")
+def coded_site() -> Iterator[str]:
+    body = ("Paragraph of a statement. " * 2000).encode()
+    routes: dict[str, Route] = {
+        "/bomb": (200, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}, BOMB),
+        "/bomb-html": (200, {"Content-Type": "text/html", "Content-Encoding": "x-gzip"}, BOMB),
+        "/deflate-bomb": (200, {"Content-Type": "text/plain", "Content-Encoding": "deflate"},
+                          _deflate(b"\0" * (32 * 1024 * 1024))),
+        "/raw-deflate-bomb": (200, {"Content-Type": "text/plain", "Content-Encoding": "deflate"},
+                              _deflate(b"\0" * (32 * 1024 * 1024), raw=True)),
+        "/bomb-forever": _bomb_forever,
+        "/gzip": (200, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}, _gzip(body)),
+        "/deflate": (200, {"Content-Type": "text/plain", "Content-Encoding": "deflate"}, _deflate(body)),
+        "/raw-deflate": (200, {"Content-Type": "text/plain", "Content-Encoding": "deflate"}, _deflate(body, raw=True)),
+        "/corrupt": (200, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff garbage"),
+        "/truncated": (200, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}, _gzip(body)[:-12]),
+        "/brotli": (200, {"Content-Type": "text/plain", "Content-Encoding": "br"}, b"\x0b\x02\x80hello\x03"),
+        "/double": (200, {"Content-Type": "text/plain", "Content-Encoding": "gzip, gzip"}, _gzip(_gzip(body))),
+    }
+    with serve(routes) as (base, _):
+        yield base
+
+
+@pytest.mark.parametrize("path", ["/bomb", "/bomb-html", "/deflate-bomb", "/raw-deflate-bomb", "/bomb-forever"])
+def test_compression_bombs_stop_at_the_cap_counting_decompressed_bytes(coded_site: str, path: str) -> None:
+    import tracemalloc
+
+    options = ReadOptions(allow_private=True, max_bytes=1024 * 1024, timeout_s=5)
+    started = time.monotonic()
+    tracemalloc.start()
+    try:
+        err = _error(f"{coded_site}{path}", options)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert err.reason == "response larger than the 1 MB limit"
+    assert peak < 8 * 1024 * 1024, f"{peak / 2**20:.1f} MB held while refusing a 1 MB cap"
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
+def test_compressed_bodies_within_the_cap_are_decoded(coded_site: str, path: str) -> None:
+    got = fetch(f"{coded_site}{path}", ReadOptions(allow_private=True, timeout_s=5))
+    assert got.body == ("Paragraph of a statement. " * 2000).encode()
+
+
+@pytest.mark.parametrize("path,reason", [
+    ("/corrupt", "cannot decode the response: gzip: Error -3"), ("/truncated", "cannot decode the response: truncated gzip"),
+    ("/brotli", "unsupported content encoding 'br'"), ("/double", "unsupported content encoding 'gzip, gzip'"),
+])
+def test_undecodable_bodies_are_named_errors(coded_site: str, path: str, reason: str) -> None:
+    err = _error(f"{coded_site}{path}", ReadOptions(allow_private=True, timeout_s=5))
+    assert err.source == f"{coded_site}{path}" and err.reason.startswith(reason), err.reason
+
+
+def _one_byte_a_second(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.end_headers()
+    for _ in range(60):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(1.0)
+
+
+def _drip_headers(handler: BaseHTTPRequestHandler) -> None:
+    """The status line and headers one byte at a time: no read ever times out."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Padding: " + b"p" * 400:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.05)
+
+
+def _redirect_slowly(handler: BaseHTTPRequestHandler) -> None:
+    """Each hop takes most of a read timeout, then redirects to the next: the total is what counts."""
+    time.sleep(0.25)
+    n = int(handler.path.rsplit("/", 1)[1])
+    handler.send_response(302)
+    handler.send_header("Location", f"/slow-hop/{n + 1}")
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def test_a_server_sending_one_byte_a_second_is_cut_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch_module, "TOTAL_TIMEOUTS", 2)  # a 3 s deadline, with 1.5 s read timeouts
+    with serve({"/drip": _one_byte_a_second}) as (base, _):
+        started = time.monotonic()
+        err = _error(f"{base}/drip", ReadOptions(allow_private=True, timeout_s=1.5))
+        took = time.monotonic() - started
+    assert err.reason == "timed out after 3 s (the limit for the whole fetch, redirects included)"
+    assert 2.9 <= took < 4.0, took
+
+
+def test_headers_dripped_a_byte_at_a_time_are_cut_at_the_deadline() -> None:
+    with serve({"/headers": _drip_headers}) as (base, _):
+        started = time.monotonic()
+        err = _error(f"{base}/headers", ReadOptions(allow_private=True, timeout_s=0.4))
+        took = time.monotonic() - started
+    assert err.reason == "timed out after 1.6 s (the limit for the whole fetch, redirects included)"
+    assert took < 2.5, took
+
+
+def test_slow_redirect_hops_share_one_deadline() -> None:
+    routes: dict[str, Route] = {f"/slow-hop/{n}": _redirect_slowly for n in range(6)}
+    with serve(routes) as (base, seen):
+        started = time.monotonic()
+        err = _error(f"{base}/slow-hop/0", ReadOptions(allow_private=True, timeout_s=0.3))
+        took = time.monotonic() - started
+    assert "timed out after 1.2 s (the limit for the whole fetch" in err.reason
+    assert took < 2.0 and len(seen) <= 5
+
+
+def _endless_png(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "image/png")
+    handler.end_headers()
+    handler.wfile.write(b"\x89PNG\r\n\x1a\n")
+    for _ in range(100):
+        handler.wfile.write(b"\0" * 65536)
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("media", ["image/png", "application/pdf", "video/mp4", "application/zip",
+                                   "application/x-msdownload", "audio/mpeg", "application/json"])
+def test_a_body_of_another_type_is_refused_before_it_is_read(media: str) -> None:
+    with serve({"/feed.xml": _endless_png, "/other": (200, {"Content-Type": media}, b"\0" * 100)}) as (base, _):
+        started = time.monotonic()
+        err = _error(f"{base}/feed.xml", LOCAL)
+        assert time.monotonic() - started < 1.0  # 5 s of body were never waited for
+        assert err.message == (f"{base}/feed.xml: unsupported content type 'image/png' "
+                               "(expected HTML, a feed or plain text)")
+        other = _error(f"{base}/other", LOCAL)
+    assert other.reason == f"unsupported content type {media!r} (expected HTML, a feed or plain text)"
+
+
+def test_a_feed_items_link_to_an_image_is_refused_with_the_item_named(tmp_path: Path) -> None:
+    from truceline.ingestion.feeds import articles_from_feed
+
+    with serve({"/photo": _endless_png}) as (base, _):
+        feed = (f"<rss version='2.0'><channel><title>W</title><item><title>t</title><link>{base}/photo</link>"
+                "</item></channel></rss>").encode()
+        [err] = list(articles_from_feed(feed, "feed.xml", ReadOptions(allow_private=True, follow_links=True,
+                                                                        timeout_s=2)))
+    assert isinstance(err, InputError) and (err.source, err.line) == ("feed.xml", 1)
+    assert err.reason == f"{base}/photo: unsupported content type 'image/png' (expected HTML, a feed or plain text)"
+
+
+def test_urls_lists_and_feed_links_all_go_through_the_one_guarded_fetcher(
+    site: tuple[str, list], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from truceline.ingestion.readers import read_inputs
+
+    base, _ = site
+    fetched: list[str] = []
+    real = fetch_module.fetch
+
+    def recording(url: str, options: ReadOptions) -> Fetched:
+        fetched.append(url)
+        return real(url, options)
+
+    monkeypatch.setattr(fetch_module, "fetch", recording)
+    (tmp_path / "list.urls").write_text(f"{base}/text\n{base}/article\n", "utf-8")
+    (tmp_path / "links.rss").write_bytes(
+        f"<rss version='2.0'><channel><title>W</title><item><title>t</title><link>{base}/article</link></item>"
+        "</channel></rss>".encode())
+    inputs = [f"{base}/rss", str(tmp_path / "list.urls"), str(tmp_path / "links.rss")]
+    allowed = list(read_inputs(inputs, ReadOptions(allow_private=True, follow_links=True, timeout_s=2)))
+    assert all(isinstance(i, RawArticle) for i in allowed), allowed
+    assert fetched == [f"{base}/rss", f"{base}/text", f"{base}/article", f"{base}/article"]
+    fetched.clear()
+    refused = list(read_inputs(inputs, ReadOptions(follow_links=True, timeout_s=2)))
+    assert len(refused) == 4 and all(isinstance(i, InputError) and "refused" in i.message for i in refused)
+    assert len(fetched) == 4  # the same fetcher refused each one

@@ -59,6 +59,24 @@ NP_INNER = {"compound", "poss", "amod", "det", "nmod", "nummod", "case", "flat",
 PP_COUNTRY = {"of", "in", "from", "at"}
 
 
+class DictionaryError(ValueError):
+    """A dictionary file that cannot be read as one, with the file, the line and the reason.
+
+    Real dictionaries carry oddities (a 9-digit date, an unbalanced bracket) that PETRARCH
+    reads past, and so do we; what cannot be read at all (a date that is not digits, a synset
+    without a name, a file with no entries of its kind) is this error, never a traceback.
+    """
+
+    def __init__(self, source: str, reason: str, line: int | None = None) -> None:
+        self.source, self.reason, self.line = source, reason, line
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{where}: {self.reason}"
+
+
 # ----------------------------------------------------------------------------- text helpers
 
 def _words(s: str) -> list[str]:
@@ -228,7 +246,7 @@ def _parse_verb_entry(text: str, family: Family) -> list[Verb]:
     return out
 
 
-def parse_verbs(text: str) -> VerbDictionary:
+def parse_verbs(text: str, source: str = "<verbs>") -> VerbDictionary:
     families: dict[str, Family] = {}
     synsets: dict[str, list[tuple[str, ...]]] = {}
     raw_syn: dict[str, list[str]] = {}
@@ -237,7 +255,7 @@ def parse_verbs(text: str) -> VerbDictionary:
     syn_name = ""
     family: Family | None = None
     order = 0
-    for raw in text.splitlines():
+    for n, raw in enumerate(text.splitlines(), 1):
         line = _strip_comment(raw)
         s = line.strip()
         if not s or s.startswith("<"):
@@ -256,6 +274,8 @@ def parse_verbs(text: str) -> VerbDictionary:
             state = "family"
             continue
         if s.startswith("&"):
+            if not s[1:].split() or not s[1:].split()[0].rstrip("_"):
+                raise DictionaryError(source, f"a synset line needs a name after '&': {s[:60]!r}", n)
             syn_name = s[1:].split()[0].rstrip("_").upper()
             raw_syn.setdefault(syn_name, [])
             state = "syn"
@@ -287,7 +307,7 @@ def parse_verbs(text: str) -> VerbDictionary:
         out: list[tuple[str, ...]] = []
         for member in raw_syn.get(name, []):
             if member.startswith("&"):
-                ref = member[1:].split()[0].rstrip("_").upper()
+                ref = (member[1:].split() or [""])[0].rstrip("_").upper()
                 if ref not in seen:
                     out.extend(expand(ref, seen | {ref}))
             else:
@@ -310,6 +330,8 @@ def parse_verbs(text: str) -> VerbDictionary:
 
 def _date_key(s: str) -> int:
     s = s.strip()
+    if not s.isdigit() or len(s) > 12:  # 6 or 8 digits; real dictionaries hold some 9- and 10-digit slips
+        raise ValueError(f"bad date {s[:20]!r} (expected YYMMDD or YYYYMMDD)")
     if len(s) == 6:  # YYMMDD (TABARI): 19xx from 30 on
         yy = int(s[:2])
         return (1900 + yy if yy >= 30 else 2000 + yy) * 10000 + int(s[2:])
@@ -363,7 +385,7 @@ def _dated_code(text: str) -> DatedCode | None:
     return None
 
 
-def parse_actor_dict(text: str) -> list[ActorEntry]:
+def parse_actor_dict(text: str, source: str = "<actors>") -> list[ActorEntry]:
     """PETRARCH actor dictionary -> entries (every name and alias with the block's codes)."""
     entries: list[ActorEntry] = []
     names: list[str] = []
@@ -377,11 +399,14 @@ def parse_actor_dict(text: str) -> list[ActorEntry]:
                 if ws:
                     entries.append(ActorEntry(ws, n.rstrip().endswith("_"), usable))
 
-    for raw in text.splitlines():
+    for n, raw in enumerate(text.splitlines(), 1):
         line = _strip_comment(raw)
         if not line.strip() or line.lstrip().startswith("<"):
             continue
-        found = [d for d in (_dated_code(c) for c in re.findall(r"\[([^\]]*)\]", line)) if d]
+        try:
+            found = [d for d in (_dated_code(c) for c in re.findall(r"\[([^\]]*)\]", line)) if d]
+        except ValueError as exc:
+            raise DictionaryError(source, f"{exc} in {line.strip()[:60]!r}", n) from None
         body = re.sub(r"\[[^\]]*\]", "", line).strip()
         if raw[:1] in " \t" and not body:
             codes.extend(found)
@@ -402,7 +427,7 @@ class AgentEntry:
     code: str  # "~GOV" or "NGO~"
 
 
-def parse_agent_dict(text: str) -> list[AgentEntry]:
+def parse_agent_dict(text: str, source: str = "<agents>") -> list[AgentEntry]:
     subs: dict[str, list[str]] = {}
     out: list[AgentEntry] = []
     for raw in text.splitlines():
@@ -432,7 +457,7 @@ def parse_agent_dict(text: str) -> list[AgentEntry]:
     return out
 
 
-def parse_discards(text: str) -> list[tuple[str, ...]]:
+def parse_discards(text: str, source: str = "<discards>") -> list[tuple[str, ...]]:
     out = []
     for raw in text.splitlines():
         line = _strip_comment(raw).strip().lstrip("+").strip()
@@ -552,12 +577,20 @@ class PetrarchCoder:
 
     @classmethod
     def from_files(cls, verbs: Path, actors: Path, agents: Path | None = None, discards: Path | None = None) -> PetrarchCoder:
-        def read(p: Path) -> str:
-            return p.read_text(encoding="utf-8", errors="replace")
-
-        return cls(parse_verbs(read(verbs)), parse_actor_dict(read(actors)),
-                   parse_agent_dict(read(agents)) if agents else None,
-                   parse_discards(read(discards)) if discards else None)
+        """The coder for dictionary files, or :class:`DictionaryError` naming the file that is not one."""
+        verb_dict = parse_verbs(_read_dictionary(verbs), str(verbs))
+        if not verb_dict.families:
+            raise DictionaryError(str(verbs), "no verb families ('--- NAME [code] ---' lines): not a PETRARCH verb dictionary")
+        actor_entries = parse_actor_dict(_read_dictionary(actors), str(actors))
+        if not actor_entries:
+            raise DictionaryError(str(actors), "no actor with a [code]: not a PETRARCH actor dictionary")
+        agent_entries = None
+        if agents:
+            agent_entries = parse_agent_dict(_read_dictionary(agents), str(agents))
+            if not agent_entries:
+                raise DictionaryError(str(agents), "no agent with a [code]: not a PETRARCH agent dictionary")
+        return cls(verb_dict, actor_entries, agent_entries,
+                   parse_discards(_read_dictionary(discards), str(discards)) if discards else None)
 
     # ------------------------------------------------------------------ dictionary lookups
     def match_actor(self, s: Sentence, i: int) -> Match | None:
@@ -1045,6 +1078,18 @@ class PetrarchCoder:
 
         docs = get_nlp().pipe((t for t, _ in items), batch_size=batch_size)
         return [self.code_parsed(text, sdoc, when) for (text, when), sdoc in zip(items, docs, strict=True)]
+
+
+def _read_dictionary(path: Path) -> str:
+    """A dictionary file's text. Undecodable bytes become U+FFFD, as PETRARCH's files hold a few
+    stray ones; a binary file (NUL bytes) or one that cannot be read is a :class:`DictionaryError`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DictionaryError(str(path), f"cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        raise DictionaryError(str(path), "binary file, not a dictionary (NUL bytes found)")
+    return data.decode("utf-8", errors="replace")
 
 
 @cache

@@ -186,20 +186,26 @@ def _walk_head(
     m = _markers()
     titles = {_title_key(title)} if title else set()
     byline = title_guess = None
-    for i, p in enumerate(paras[:HEAD_WINDOW]):
+    # positions count the paragraphs a reader sees (not those already cut), so the head is the
+    # same when the clean text is cleaned again: cleaning is idempotent
+    shown = 0
+    for i, p in enumerate(paras):
+        if shown >= HEAD_WINDOW:
+            break
         if i in cut:
             continue
         key = _title_key(p.text)
         if (bm := m["byline"].match(p.text)) and p.words <= 15:
             cut[i] = "byline"
             byline = bm.group("author")
-        elif labels[i] is not None or (i < 3 and m["breadcrumb"].match(p.text) and p.words <= 12):
+        elif labels[i] is not None or (shown < 3 and m["breadcrumb"].match(p.text) and p.words <= 12):
             cut[i] = labels[i] or "breadcrumb"
         elif key in titles and title_guess is not None:
             cut[i] = "repeated title"
         elif key in titles or (not titles and title_guess is None and p.is_fragment and p.words <= 20):
             title_guess = p.text
             titles.add(key)
+            shown += 1
         else:
             break
     return byline, title_guess

@@ -9,7 +9,9 @@ are honoured.
 from __future__ import annotations
 
 import codecs
+import json
 import unicodedata
+from collections.abc import Iterable
 
 from truceline.ingestion.types import InputError
 
@@ -50,9 +52,52 @@ def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> str:
             f"not valid {enc} (byte 0x{bad} at offset {exc.start}); "
             "re-encode the file as UTF-8 or pass --encoding",
         ) from None
+    if (nul := text.find("\x00")) >= 0:  # UTF-16 (exempt from the byte check above) can still carry one
+        raise InputError(source, f"binary file, not text (NUL character at offset {nul})")
     return normalize_text(text)
 
 
 def normalize_text(text: str) -> str:
     """Unicode NFC and ``\\n`` line ends: the only changes made to text as received."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+MAX_JSON_DEPTH = 64
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (iteratively: no recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def json_text_problem(record: dict, text_fields: Iterable[str] = ()) -> str | None:
+    """Why a parsed JSON record cannot be stored as text, or None when it can.
+
+    JSON escapes spell what no text file holds: ``"\\ud800"`` (half of a surrogate pair,
+    not a character, so not encodable as UTF-8) and ``"\\u0000"`` (NUL, which PostgreSQL
+    text columns refuse); Python's parser also reads ``NaN``, ``Infinity`` and ``1e400``,
+    which PostgreSQL's JSON refuses. Any of them would fail a whole batch at write time, so
+    readers refuse the line that carries them. ``text_fields`` are the keys stored as text columns. A record
+    nested deeper than :data:`MAX_JSON_DEPTH` is refused too: every later ``json.dumps`` of it
+    (the store, the API) recurses once per level and would fail where the stack is deeper.
+    """
+    if _depth(record) > MAX_JSON_DEPTH:
+        return f"invalid JSON (nested deeper than {MAX_JSON_DEPTH} levels)"
+    try:
+        json.dumps(record, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"invalid text: unpaired surrogate \\u{ord(exc.object[exc.start]):04x} (not a Unicode character)"
+    except RecursionError:
+        return "invalid JSON (nested too deeply)"
+    except ValueError:  # Python reads NaN, Infinity and 1e400; JSON has no such numbers, nor has PostgreSQL
+        return "invalid JSON (NaN or an infinite number)"
+    for name in text_fields:
+        if isinstance(record.get(name), str) and "\x00" in record[name]:
+            return f"invalid text: NUL character (\\u0000) in {name!r}"
+    return None

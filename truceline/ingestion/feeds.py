@@ -21,8 +21,8 @@ from typing import Any
 
 import feedparser
 import lxml.etree
-import lxml.html
 
+from truceline.ingestion.html import parse_html
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 
 _SNIFF_BYTES = 65536
@@ -41,6 +41,8 @@ _LINE = "\u2028"  # marks a <br>; two in a row end a paragraph, one is a space
 _TAG = re.compile(r"<[A-Za-z!/]")
 # feedparser flags these as "bozo" though the feed itself parsed fine.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_CHARREF = re.compile(rb"&#(?:([0-9]{1,12})|[xX]([0-9a-fA-F]{1,12}));")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def is_feed(data: bytes) -> bool:
@@ -70,7 +72,7 @@ def articles_from_feed(
     ``base_url`` its address, for relative links.
     """
     parsed = _parse(data, source, options.encoding or charset, base_url)
-    outlet = _plain(parsed.feed.get("title"), parsed.feed.get("title_detail")) or None
+    outlet = _storable(_plain(parsed.feed.get("title"), parsed.feed.get("title_detail"))) or None
     for index, entry in enumerate(parsed.entries, start=1):
         yield from _entry_articles(entry, index, source, outlet, parsed.get("version") or "", options)
 
@@ -78,7 +80,7 @@ def articles_from_feed(
 def html_paragraphs(markup: str) -> str:
     """Text of an HTML fragment, one paragraph per block, so feed bodies read like articles."""
     try:
-        root = lxml.html.document_fromstring(markup)
+        root = parse_html(markup)
     except (ValueError, lxml.etree.ParserError):
         return ""
     for element in list(root.iter(*_DROP)):
@@ -103,7 +105,10 @@ def _parse(data: bytes, source: str, charset: str | None, base_url: str | None) 
         headers["content-type"] = f"application/xml; charset={charset}"
     if base_url:
         headers["content-location"] = base_url
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers or None)
+    try:
+        parsed = feedparser.parse(io.BytesIO(_repair_charrefs(data)), response_headers=headers or None)
+    except Exception as exc:  # feedparser's fallback parsers raise their own errors on broken feeds
+        raise InputError(source, f"not a valid feed: {_short(exc)}") from None
     if parsed.entries:
         return parsed
     problem = parsed.get("bozo_exception")
@@ -114,22 +119,44 @@ def _parse(data: bytes, source: str, charset: str | None, base_url: str | None) 
     raise InputError(source, "feed has no items")
 
 
+def _repair_charrefs(data: bytes) -> bytes:
+    """Numeric character references to no character (``&#0;``, ``&#xD800;``, ``&#1114112;``) as
+    U+FFFD, as browsers read them; feedparser raises on them instead of reading the feed.
+
+    Only for byte-oriented encodings: a UTF-16 or UTF-32 feed (NUL bytes) is left as it is.
+    """
+    if b"\x00" in data[:4096]:
+        return data
+
+    def repair(m: re.Match[bytes]) -> bytes:
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        ok = code in (9, 10, 13) or 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+        return m.group(0) if ok else b"&#xFFFD;"
+
+    return _CHARREF.sub(repair, data)
+
+
+def _storable(value: str | None) -> str | None:
+    """Text that can be stored: no NUL (PostgreSQL refuses it), no half of a surrogate pair."""
+    return _UNSTORABLE.sub("\ufffd", value) if value else value
+
+
 def _entry_articles(
     entry: Any, index: int, source: str, outlet: str | None, version: str, options: ReadOptions
 ) -> Iterator[RawArticle | InputError]:
     raw, text = _entry_text(entry)
-    link = entry.get("link") or None
+    link = _storable(entry.get("link")) or None
     article = RawArticle(
         source=source,
         line=index,
-        raw=raw,
-        text=text,
+        raw=_storable(raw) or "",
+        text=_storable(text) or "",
         format="feed",
-        title=_plain(entry.get("title"), entry.get("title_detail")) or None,
-        author=entry.get("author") or None,
+        title=_storable(_plain(entry.get("title"), entry.get("title_detail"))) or None,
+        author=_storable(entry.get("author")) or None,
         url=link,
         outlet=outlet,
-        extra={"feed_version": version, "entry_id": entry.get("id") or None},
+        extra={"feed_version": version, "entry_id": _storable(entry.get("id")) or None},
     )
     article.published = _entry_date(entry)
     article.published_source = "feed" if article.published else "unknown"
@@ -171,8 +198,8 @@ def _entry_date(entry: Any) -> str | None:
         if written:
             return written
         parsed = entry.get(f"{key}_parsed")
-        if parsed:
-            return time.strftime("%Y-%m-%d", parsed)
+        if parsed and (day := _valid_date(*parsed[:3])):
+            return day
     return None
 
 

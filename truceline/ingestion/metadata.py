@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from truceline.ingestion.decode import json_text_problem
 from truceline.ingestion.types import InputError, RawArticle
 
 SIDECAR_NAME = "metadata.jsonl"
@@ -44,8 +45,14 @@ class MetadataIndex:
                 rec = json.loads(line)
                 if not isinstance(rec, dict):
                     raise ValueError("not a JSON object")
+            except RecursionError:
+                self.errors.append(InputError(str(sidecar), "invalid metadata line (nested too deeply)", n))
+                continue
             except ValueError as exc:
                 self.errors.append(InputError(str(sidecar), f"invalid metadata line ({exc})", n))
+                continue
+            if problem := _record_problem(rec):
+                self.errors.append(InputError(str(sidecar), f"invalid metadata line ({problem})", n))
                 continue
             if rec.get("file"):
                 self.by_path[(sidecar.parent / rec["file"]).resolve()] = rec
@@ -63,6 +70,16 @@ class MetadataIndex:
         if "://" not in article.source:
             return self.by_path.get(Path(article.source).resolve())
         return None
+
+
+def _record_problem(rec: dict) -> str | None:
+    """Why a sidecar record cannot be used: keys of the wrong type, or text that cannot be stored."""
+    for name in ("file", "url"):
+        if rec.get(name) and not isinstance(rec[name], str):
+            return f"{name!r} must be a string, not {type(rec[name]).__name__}"
+    if problem := json_text_problem(rec, ("file", *FIELDS)):
+        return problem
+    return None
 
 
 def apply(article: RawArticle, rec: dict | None) -> RawArticle:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from truceline.ingestion import metadata as sidecar
-from truceline.ingestion.decode import decode_bytes, normalize_text
+from truceline.ingestion.decode import decode_bytes, json_text_problem, normalize_text
 from truceline.ingestion.html import article_from_html
 from truceline.ingestion.types import InputError, RawArticle, ReadOptions
 
@@ -110,8 +110,14 @@ def _jsonl_article(path: Path, n: int, line: str, options: ReadOptions) -> RawAr
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"invalid JSON ({exc.msg} at column {exc.colno})", n) from None
+    except RecursionError:
+        raise InputError(str(path), "invalid JSON (nested too deeply)", n) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits())
+        raise InputError(str(path), "invalid JSON (a number with too many digits)", n) from None
     if not isinstance(rec, dict):
         raise InputError(str(path), "line is not a JSON object", n)
+    if problem := json_text_problem(rec, JSONL_FIELDS):
+        raise InputError(str(path), problem, n)
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(str(path), "no 'text' field with article text", n)

@@ -7,6 +7,7 @@ bad file never stops the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,15 +30,26 @@ class InputError(Exception):
         return f"{where}: {self.reason}"
 
 
+# host name, port -> the addresses it resolves to (what socket.getaddrinfo answers)
+Resolver = Callable[[str, int], Iterable[str]]
+
+
 @dataclass(frozen=True)
 class ReadOptions:
-    """Limits and switches shared by every reader (one place, so CLI and API agree)."""
+    """Limits and switches shared by every reader (one place, so CLI and API agree).
+
+    ``allow_addresses`` names networks (``"127.0.0.1/32"``, ``"10.0.0.0/8"``) that are fetched
+    although they are not public, without opening every private address as ``allow_private``
+    does; ``resolver`` replaces the system's name resolution (tests, or a vetted DNS).
+    """
 
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout_s: float = DEFAULT_TIMEOUT_S
     allow_private: bool = False
     encoding: str | None = None
     follow_links: bool = False
+    allow_addresses: tuple[str, ...] = ()
+    resolver: Resolver | None = None
 
 
 @dataclass

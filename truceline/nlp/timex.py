@@ -118,7 +118,7 @@ def _add_months(d: date, n: int) -> date:
 
 def _week(d: date) -> str:
     y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
+    return f"{y:04d}-W{w:02d}"
 
 
 def _quarter(d: date) -> int:
@@ -421,6 +421,8 @@ def _p_month(s: str, ctx: Ctx) -> tuple[str, str] | None:
         y = y if month > ctx.dct.month else y + 1
     elif rel != "this":
         y = _year_for_month(ctx, month) or y
+    if not 1 <= y <= 9999:
+        return None  # "next May" in 9999: outside the calendar
     return "DATE", f"{y:04d}-{month:02d}"
 
 
@@ -570,7 +572,8 @@ def _p_quarter(s: str, ctx: Ctx) -> tuple[str, str] | None:
     if not m and not m3:
         return None
     if m3:
-        return "DATE", f"{year or (ctx.dct.year if ctx.dct else 'XXXX')}-Q{m3.group(1)}"
+        y = year or (ctx.dct.year if ctx.dct else None)
+        return "DATE", f"{y:04d}-Q{m3.group(1)}" if y else f"XXXX-Q{m3.group(1)}"
     ordw = m.group(1) or m.group(3)
     rel = m.group(2) or ""
     if m.group(4) == "period" and not (rel and rel not in ("same", "comparable")) and not ordw:
@@ -581,12 +584,14 @@ def _p_quarter(s: str, ctx: Ctx) -> tuple[str, str] | None:
             year = ctx.dct.year if q <= _quarter(ctx.dct) else ctx.dct.year - 1
             if rel in ("year ago", "year earlier", "prior year"):
                 year -= 1
-        return "DATE", f"{year if year is not None else 'XXXX'}-Q{q}"
+        if year is not None and year < 1:
+            return None  # the quarter before the calendar starts
+        return "DATE", f"{year:04d}-Q{q}" if year is not None else f"XXXX-Q{q}"
     if ctx.dct is None:
         return "DATE", "XXXX-QX"
     last_q = _shift(ctx.dct, "Q", -1)
     if year is not None:
-        return "DATE", f"{year}-Q{_quarter(last_q)}"
+        return "DATE", f"{year:04d}-Q{_quarter(last_q)}"
     if rel in ("current", "this"):
         d = ctx.dct
     elif rel == "next":
@@ -615,6 +620,8 @@ def _p_season(s: str, ctx: Ctx) -> tuple[str, str] | None:
         y -= 1
     elif rel in ("next", "coming", "this coming") and ctx.dct.month >= start:
         y += 1
+    if not 1 <= y <= 9999:
+        return None
     return "DATE", f"{y:04d}-{code}"
 
 
@@ -678,8 +685,8 @@ def _p_time(s: str, ctx: Ctx) -> tuple[str, str] | None:
             h += 12
         if ap == "am" and h == 12:
             h = 0
-        if h > 24 or mi > 59:
-            return None
+        if h > 24 or mi > 59 or h == 24 and mi:
+            return None  # ISO 8601 has 24:00 (midnight at the end of a day) but no 24:30
         return "TIME", f"{day}T{h:02d}:{mi:02d}"
     if s2 in ("noon", "midday", "12 noon"):
         return "TIME", f"{day}T12:00"
@@ -760,7 +767,12 @@ def normalize(phrase: str, ctx: Ctx) -> tuple[str, str, str | None] | None:
             trailing_mod = {"or so": "APPROX", "or more": "EQUAL_OR_MORE", "or longer": "EQUAL_OR_MORE",
                             "or less": "EQUAL_OR_LESS", "and a half": None}[m.group(2)]
         for _, p in PARSERS:
-            r = p(c2, ctx)
+            try:
+                r = p(c2, ctx)
+            except (ArithmeticError, ValueError):
+                # the value falls outside the calendar ("10000 years ago", "tomorrow" on 9999-12-31)
+                # or the count is too large to compute: such a phrase has no TIMEX3 value
+                continue
             if r is not None and r[1]:
                 typ, val = r
                 mod2 = mod or trailing_mod
@@ -988,7 +1000,10 @@ def _anchor_pass(text: str, found: list[_Found], dct: date | None) -> None:
             if anchor is not None:
                 rel = m.group(1) or ""
                 n = 1 if re.search(r"following|next|subsequent", rel) else -1 if rel else 0
-                f.value = _fmt(_shift(anchor, gran, n), gran)
+                try:
+                    f.value = _fmt(_shift(anchor, gran, n), gran)
+                except (ArithmeticError, ValueError):
+                    pass  # "the following day" after 9999-12-31: keep the value it had
         elif f.typ == "TIME" and _CLOCK_ONLY.fullmatch(phrase) and not _DAYWORD.search(phrase):
             anchor = last.get("D")
             if anchor is not None and re.match(r"\d{4}-\d\d-\d\dT", f.value):
