@@ -10,7 +10,6 @@ check, the retries) are also tested on their own, deterministically.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
 import subprocess
@@ -26,6 +25,7 @@ import pytest
 from sqlalchemy import inspect, select, text, update
 
 from tests.backends import fresh_store
+from tests.store.harness import crash_trials
 from truceline.store import retry
 from truceline.store.engine import StoreBusy, StoreError, open_engine, schema_revision
 from truceline.store.integrity import check_store
@@ -40,12 +40,7 @@ WORDS = ("locked", "busy", "Traceback", "internal error")  # what must never rea
 
 
 def _harness() -> Any:
-    spec = importlib.util.spec_from_file_location("crash_trials", ROOT / "bench" / "crash_trials.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("crash_trials", module)
-    spec.loader.exec_module(module)
-    return module
+    return crash_trials()
 
 
 def _free_port() -> int:

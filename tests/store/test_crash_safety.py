@@ -13,8 +13,6 @@ Select with ``-m crash``; it runs in the default ``make test``.
 from __future__ import annotations
 
 import copy
-import importlib.util
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from tests.backends import BACKENDS, copy_store, fresh_store
 from tests.conftest import SAMPLE
+from tests.store.harness import crash_trials
 from truceline.store import retry
 from truceline.store.engine import open_engine
 from truceline.store.integrity import CHECKS, check_store
@@ -49,12 +48,7 @@ DOCS, TRIALS, BATCH = 1000, 20, 50
 
 
 def _harness() -> Any:
-    spec = importlib.util.spec_from_file_location("crash_trials", ROOT / "bench" / "crash_trials.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("crash_trials", module)
-    spec.loader.exec_module(module)
-    return module
+    return crash_trials()
 
 
 # --- check_store reports every kind of damage -----------------------------------------------------------
