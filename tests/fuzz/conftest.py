@@ -25,7 +25,7 @@ settings.register_profile("deep", max_examples=1000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fuzz-ci"))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001 (pytest's hook signature)
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if not EXAMPLES:
         return
     total = sum(EXAMPLES.values())

@@ -147,3 +147,22 @@ def test_the_real_dictionaries_with_their_oddities_still_parse() -> None:
     assert len(coder.verbs.families) > 300 and len(coder.actors) > 20_000 and len(coder.agents) > 5_000
     validation = PetrarchCoder.from_files(VALIDATION / "PETR.Validate.verbs.txt", VALIDATION / "PETR.Validate.actors.txt")
     assert validation.verbs.families and validation.actors
+
+
+@pytest.mark.parametrize("actors,reason", [
+    ("NARNIA [NAR < 99x]\n", "actors.txt:1: bad date '99x' (expected YYMMDD or YYYYMMDD)"),
+    ("just prose, no codes\n", "actors.txt: no actor with a [code]: not a PETRARCH actor dictionary"),
+    ("\x00\x01\x02", "actors.txt: binary file, not a dictionary"),
+])
+def test_the_code_command_names_the_bad_dictionary_line_and_exits_2(runner, tmp_path: Path, actors: str,
+                                                                      reason: str) -> None:
+    from truceline.cli import app
+
+    (tmp_path / "s.jsonl").write_text('{"id": "1", "text": "Narnia praised Oz."}\n', "utf-8")
+    (tmp_path / "verbs.txt").write_text("--- PRAISE [051] ---\nPRAISE\n", "utf-8")
+    (tmp_path / "actors.txt").write_text(actors, "utf-8")
+    result = runner.invoke(app, ["code", "--input", str(tmp_path / "s.jsonl"), "--petrarch-verbs",
+                                 str(tmp_path / "verbs.txt"), "--petrarch-actors", str(tmp_path / "actors.txt")])
+    assert result.exit_code == 2, result.output
+    assert f"error: {tmp_path}/{reason}" in " ".join(result.stderr.split()), result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr

@@ -664,7 +664,7 @@ def test_a_server_sending_one_byte_a_second_is_cut_at_the_deadline(monkeypatch: 
         err = _error(f"{base}/drip", ReadOptions(allow_private=True, timeout_s=1.5))
         took = time.monotonic() - started
     assert err.reason == "timed out after 3 s (the limit for the whole fetch, redirects included)"
-    assert 2.9 <= took < 4.0, took
+    assert 2.9 <= took < 5.0, took  # cut at the deadline, not after the 60 s the server would take
 
 
 def test_headers_dripped_a_byte_at_a_time_are_cut_at_the_deadline() -> None:
@@ -673,7 +673,7 @@ def test_headers_dripped_a_byte_at_a_time_are_cut_at_the_deadline() -> None:
         err = _error(f"{base}/headers", ReadOptions(allow_private=True, timeout_s=0.4))
         took = time.monotonic() - started
     assert err.reason == "timed out after 1.6 s (the limit for the whole fetch, redirects included)"
-    assert took < 2.5, took
+    assert took < 3.5, took  # the headers alone would take 20 s
 
 
 def test_slow_redirect_hops_share_one_deadline() -> None:
@@ -683,7 +683,7 @@ def test_slow_redirect_hops_share_one_deadline() -> None:
         err = _error(f"{base}/slow-hop/0", ReadOptions(allow_private=True, timeout_s=0.3))
         took = time.monotonic() - started
     assert "timed out after 1.2 s (the limit for the whole fetch" in err.reason
-    assert took < 2.0 and len(seen) <= 5
+    assert took < 3.0 and len(seen) <= 5
 
 
 def _endless_png(handler: BaseHTTPRequestHandler) -> None:
@@ -702,7 +702,7 @@ def test_a_body_of_another_type_is_refused_before_it_is_read(media: str) -> None
     with serve({"/feed.xml": _endless_png, "/other": (200, {"Content-Type": media}, b"\0" * 100)}) as (base, _):
         started = time.monotonic()
         err = _error(f"{base}/feed.xml", LOCAL)
-        assert time.monotonic() - started < 1.0  # 5 s of body were never waited for
+        assert time.monotonic() - started < 2.5  # the 5 s of body were never waited for
         assert err.message == (f"{base}/feed.xml: unsupported content type 'image/png' "
                                "(expected HTML, a feed or plain text)")
         other = _error(f"{base}/other", LOCAL)
