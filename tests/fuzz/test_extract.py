@@ -33,6 +33,7 @@ from tests.fuzz.strategies import (
     jsonl_file,
     news_text,
 )
+from truceline.ingestion.stages import document_id
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # feedparser's updated/published notice
 
@@ -42,6 +43,9 @@ GOOD = [
     "Leaders of Armenia, Azerbaijan and Russia signed a statement on 9 November 2020 that ended six weeks of "
     "fighting. Russian peacekeepers will deploy along the line of contact, Putin said.",
 ]
+
+
+GOOD_IDS = {document_id(t) for t in GOOD}
 
 
 @st.composite
@@ -145,6 +149,8 @@ def test_hostile_input_loses_nothing_already_stored(db_url: str, files: dict[str
     run = truceline.ingest([str(_folder(files))], db=db_url)
     after = _stored(db_url)
     lost = {k for k in before if k not in after}
-    changed = {k for k in before if k in after and after[k] != before[k]}
+    # documents of an outlet are re-cleaned when the outlet gains documents (by design: the result does
+    # not depend on the order of arrival); the known-good ones have no outlet, so they never change
+    changed = {k for k in GOOD_IDS if after.get(k) != before[k]}
     assert not lost and not changed, f"lost {lost}, changed {changed}; errors: {run.errors}"
     check_documents(_stored_documents(db_url))
