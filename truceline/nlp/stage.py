@@ -169,9 +169,11 @@ class LocalReader:
                     out[doc_id] = got[2]
                 else:
                     todo.append((doc_id, text))
-            for doc_id, text, est, reading in self._map(_estimate_and_read_one, todo):
-                out[doc_id] = est
-                self._ahead[doc_id] = (text, est[0], est, reading)
+            # phase 1 in the workers: each undated document estimated and read against its estimate
+            for chunk in self._map(_prefetch_many, [[(doc_id, text, None)] for doc_id, text in todo]):
+                for doc_id, text, when, est, reading in chunk:
+                    out[doc_id] = est
+                    self._ahead[doc_id] = (text, when, est, reading)
             return out
         for (doc_id, text), sdoc in zip(items, self._pipe([t for _i, t in items]), strict=True):
             self._parsed[doc_id] = sdoc
@@ -213,19 +215,6 @@ def _prefetch_many(chunk: list[ReadItem]) -> list[tuple[str, str, str | None, tu
         when = est[0] if est is not None else pub
         out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
     return out
-
-
-def _estimate_one(item: tuple[str, str]) -> tuple[str, tuple[str | None, str]]:
-    doc_id, text = item
-    return doc_id, estimate_text(text, get_nlp()(text))
-
-
-def _estimate_and_read_one(item: tuple[str, str]) -> tuple[str, str, tuple[str | None, str], Reading]:
-    """Phase 1 in a worker: the estimate, and the reading against it from the same parse."""
-    doc_id, text = item
-    sdoc = get_nlp()(text)
-    est = estimate_text(text, sdoc)
-    return doc_id, text, est, read_text(doc_id, text, sdoc, est[0])
 
 
 def _read_one(item: ReadItem) -> tuple[str, Reading]:
