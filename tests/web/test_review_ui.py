@@ -29,6 +29,7 @@ def _review_api(server):
 
 def test_review_edit_shows_in_audit_trail(reviewing, review_server):
     import httpx
+    from playwright.sync_api import expect
 
     create_token = _review_api(review_server)
     token = create_token(review_server.db, "alice")
@@ -38,7 +39,8 @@ def test_review_edit_shows_in_audit_trail(reviewing, review_server):
     page = reviewing.open(f"agreement/{agreement['id']}", "agreement")
     panel = page.locator("#review-panel")
     assert panel.get_attribute("data-kind") == "agreement"
-    assert "No review yet" in page.locator("#review-trail").inner_text()
+    # the trail loads after the view is ready: wait for it (Playwright's expect retries) rather than race it
+    expect(page.locator("#review-trail")).to_contain_text("No review yet")
 
     # a wrong token is refused, and says so
     page.fill("#review-token", "tl_not-a-real-token")
@@ -67,7 +69,7 @@ def test_review_edit_shows_in_audit_trail(reviewing, review_server):
     assert page.locator("h1").inner_text() == new_title
     assert page.locator("#view b").count() == 0
     assert page.locator("#review-token").input_value() == token  # kept for this tab
-    assert "Reviewed by alice" in page.locator("#review-panel").inner_text()
+    expect(page.locator("#review-panel")).to_contain_text("Reviewed by alice")
     assert reviewing.errors == [e for e in reviewing.errors if "401" in e]  # only the refused attempt
 
 
