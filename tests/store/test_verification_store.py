@@ -103,3 +103,24 @@ def test_timeline_and_reliability_commands(runner, tmp_path, db_url):
     assert runner.invoke(app, ["reliability", "Beta Wire", "Z", "--db", db_url]).exit_code == 2
     text = runner.invoke(app, ["timeline", "--db", db_url], env={"COLUMNS": "200"}).stdout
     assert "Peace-process timeline" in text and "2020-10-05" in text
+
+
+def test_documents_read_in_chunks_equal_documents_read_one_by_one(tmp_path, db_url, sample_dir, monkeypatch):
+    """Verification loads the corpus a chunk of documents at a time (one query per table per
+    chunk, actors shared between documents); chunk edges must change nothing."""
+    from truceline.store import queries
+
+    ingest([sample_dir, _write(tmp_path)], db=db_url, verify=False)
+    engine = open_engine(db_url)
+    with engine.connect() as conn:
+        whole = extracted_documents(conn, with_verification=False)
+        monkeypatch.setattr(queries, "READ_CHUNK", 2)
+        chunked = extracted_documents(conn, with_verification=False)
+        single = [queries.document_records(conn, d.id, d.text) for d in whole]
+    assert len(whole) == 8 and sum(len(d.events) for d in whole) > 20
+    assert [d.model_dump() for d in chunked] == [d.model_dump() for d in whole]
+    for d, records in zip(whole, single, strict=True):
+        assert {k: [r.model_dump() for r in v] for k, v in records.items()} == \
+            {k: [r.model_dump() for r in getattr(d, k)] for k in records}
+        named = {m.actor_id for m in d.mentions} | {q.speaker_actor_id for q in d.quotes}
+        assert {a.id for a in d.actors} == named - {None}

@@ -60,12 +60,23 @@ TITLE_MODIFIERS = {"deputy", "senior", "vice", "former", "acting", "chief", "top
 @lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
     """Case- and accent-folded ``s``; remembered, as the same tokens are folded over and over."""
+    if s.isascii():  # most text: NFKD leaves ASCII as it is and there is nothing to strip
+        return s.casefold()
     s = unicodedata.normalize("NFKD", s.replace("\u2019", "'"))
     return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 
 
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(s: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(fold(s)))
+
+
 def words(s: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", fold(s))
+    """The folded alphanumeric words of ``s`` (remembered per string: tokens repeat)."""
+    return list(_words(s))
 
 
 def key(s: str) -> str:

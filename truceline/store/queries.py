@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, or_, select
 
 from truceline.model import (
+    Actor,
     BoilerplateCut,
     DuplicateLink,
     ExtractedDocument,
@@ -71,6 +72,7 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
     dups = _duplicate_links(conn, order if few else None)
     reused = _reuse_links(conn, order if few else None)
     texts = {i: r["clean_text"] for i, r in rows.items()}
+    reading = documents_records(conn, {i: texts[i] for i in order})
     if with_verification and ids is not None:  # the texts every record of these documents draws on, no more
         texts.update(clean_texts(conn, set(_record_doc_ids(conn, order)) - set(texts)))
     return [
@@ -80,7 +82,7 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
             url=r["url"], source=r["source"],
             boilerplate_removed=[BoilerplateCut(**c) for c in r["boilerplate"]],
             duplicates=dups.get(r["id"], []), reused_passages=reused.get(r["id"], []),
-            **document_records(conn, r["id"], r["clean_text"]),
+            **reading[r["id"]],
             **(records_of_document(conn, r["id"], texts) if with_verification else {}),
         )  # fmt: skip
         for r in (rows[i] for i in order)
@@ -113,24 +115,45 @@ def verification_report(conn: Connection) -> dict[str, Any]:
 
 def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list[Any]]:
     """A document's reading records, spans rebuilt from its clean text."""
+    return documents_records(conn, {doc_id: text})[doc_id]
 
-    def rows(table: Table) -> list[dict[str, Any]]:
-        query = select(table).where(table.c.doc_id == doc_id).order_by(table.c.id)
-        return [dict(r) for r in conn.execute(query).mappings()]
 
-    mention_rows = rows(mentions)
-    quote_rows = rows(quotes)
-    actor_ids = {m["actor_id"] for m in mention_rows} | {q["speaker_actor_id"] for q in quote_rows}
-    actor_ids.discard(None)
-    actor_rows: Iterable[Any] = conn.execute(select(actors).where(actors.c.id.in_(sorted(actor_ids)))).mappings() if actor_ids else []
-    return {
-        "actors": sorted((actor_from_row(dict(a)) for a in actor_rows), key=lambda a: a.id),
-        "mentions": sorted((mention_from_row(m, text) for m in mention_rows), key=_by_start),
-        "quotes": sorted((quote_from_row(q, text) for q in quote_rows), key=_by_start),
-        "timex": sorted((timex_from_row(t, text) for t in rows(timexes)), key=_by_start),
-        "places": sorted((place_from_row(p, text) for p in rows(places)), key=_by_start),
-        "events": sorted((event_from_row(e, text) for e in rows(events)), key=_by_start),
-    }
+READ_CHUNK = 200  # documents whose records are read with one query per table
+
+
+def documents_records(conn: Connection, texts: dict[str, str]) -> dict[str, dict[str, list[Any]]]:
+    """The reading records of many documents (id -> clean text), one query per table for each
+    chunk of :data:`READ_CHUNK` documents rather than six per document: loading a corpus for
+    verification was dominated by the round trips."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    known: dict[str, Actor] = {}  # one Actor object per actor, shared by the documents that mention it
+    for chunk in _chunks(list(texts), READ_CHUNK):
+        def rows(table: Table, ids: list[str] = chunk) -> dict[str, list[dict[str, Any]]]:
+            query = select(table).where(table.c.doc_id.in_(ids)).order_by(table.c.doc_id, table.c.id)
+            got: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for r in conn.execute(query).mappings():
+                got[r["doc_id"]].append(dict(r))
+            return got
+
+        mention_rows, quote_rows = rows(mentions), rows(quotes)
+        timex_rows, place_rows, event_rows = rows(timexes), rows(places), rows(events)
+        actor_ids = {m["actor_id"] for ms in mention_rows.values() for m in ms}
+        actor_ids |= {q["speaker_actor_id"] for qs in quote_rows.values() for q in qs}
+        actor_ids.discard(None)
+        for ids in _chunks(sorted(actor_ids - set(known)), MAX_IN):
+            known.update({a["id"]: actor_from_row(dict(a)) for a in conn.execute(select(actors).where(actors.c.id.in_(ids))).mappings()})
+        for doc_id in chunk:
+            text, ms, qs = texts[doc_id], mention_rows.get(doc_id, []), quote_rows.get(doc_id, [])
+            mine = ({m["actor_id"] for m in ms} | {q["speaker_actor_id"] for q in qs}) - {None}
+            out[doc_id] = {
+                "actors": [known[a] for a in sorted(mine) if a in known],
+                "mentions": sorted((mention_from_row(m, text) for m in ms), key=_by_start),
+                "quotes": sorted((quote_from_row(q, text) for q in qs), key=_by_start),
+                "timex": sorted((timex_from_row(t, text) for t in timex_rows.get(doc_id, [])), key=_by_start),
+                "places": sorted((place_from_row(p, text) for p in place_rows.get(doc_id, [])), key=_by_start),
+                "events": sorted((event_from_row(e, text) for e in event_rows.get(doc_id, [])), key=_by_start),
+            }
+    return out
 
 
 def _by_start(record: Any) -> tuple[int, int]:

@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -102,13 +102,23 @@ def _vectors():
     return get_nlp().vocab
 
 
+@lru_cache(maxsize=1 << 17)
+def _vector_row(word: str) -> int | None:
+    """The row of ``word``'s static vector in the model's table (None without one); remembered,
+    because the same words come back in every sentence and looking a word up through a
+    ``Lexeme`` costs more than the arithmetic."""
+    vocab = _vectors()
+    if not vocab.has_vector(word):
+        return None
+    return int(vocab.vectors.key2row[vocab.strings[word]])
+
+
 def sentence_vector(text: str) -> np.ndarray | None:
     """Mean of the spaCy model's static word vectors over content words (no parse needed)."""
-    vocab = _vectors()
-    vecs = [vocab[w].vector for w in content_words(text) if vocab.has_vector(w)]
-    if not vecs:
+    rows = [r for r in map(_vector_row, content_words(text)) if r is not None]
+    if not rows:
         return None
-    v = np.mean(vecs, axis=0)
+    v = np.asarray(_vectors().vectors.data)[rows].mean(axis=0)
     n = float(np.linalg.norm(v))
     return v / n if n else None
 
