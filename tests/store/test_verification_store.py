@@ -124,3 +124,30 @@ def test_documents_read_in_chunks_equal_documents_read_one_by_one(tmp_path, db_u
             {k: [r.model_dump() for r in getattr(d, k)] for k in records}
         named = {m.actor_id for m in d.mentions} | {q.speaker_actor_id for q in d.quotes}
         assert {a.id for a in d.actors} == named - {None}
+
+
+def test_sentences_split_at_ingestion_are_what_verification_would_split(db_url, sample_dir):
+    """documents.sentences (migration 0012) saves verification re-splitting every text; a store
+    without them (documents stored before 0012: NULL) verifies to the same records."""
+    from sqlalchemy import null, update
+
+    from truceline.pipeline import verification_corpus
+    from truceline.store.queries import stored_sentences
+    from truceline.store.schema import documents
+    from truceline.text import sentences
+    from truceline.verify import verify
+
+    ingest([sample_dir], db=db_url)
+    engine = open_engine(db_url)
+    with engine.begin() as conn:
+        corpus = verification_corpus(conn)
+        kept = stored_sentences(conn)
+        assert set(kept) == set(corpus.docs) and all(kept[i] == sentences(d.text) for i, d in corpus.docs.items())
+        with_kept = verify(corpus)
+        conn.execute(update(documents).values(sentences=null()))  # SQL NULL, as migration 0012 leaves them
+        legacy = verification_corpus(conn)
+        assert legacy.stored_sentences == {}
+        without = verify(legacy)
+    for kind in ("incidents", "claims", "contradictions", "agreements", "conditions"):
+        assert [r.model_dump() for r in getattr(with_kept, kind)] == [r.model_dump() for r in getattr(without, kind)]
+    assert with_kept.agreements and with_kept.conditions

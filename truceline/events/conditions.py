@@ -171,7 +171,8 @@ def candidate_sentences(corpus: Any) -> list[Sentence]:
         if doc.language != "en":
             continue
         by_sentence = _events_by_sentence(doc)
-        for s, e in sentences(doc.text):
+        split = corpus.sentences_of(doc) if hasattr(corpus, "sentences_of") else sentences(doc.text)
+        for s, e in split:
             if pattern.search(doc.text, s, e):
                 evs = [ev for (a, b), lst in by_sentence.items() if a < e and s < b for ev in lst]
                 found.append((doc, s, e, evs))

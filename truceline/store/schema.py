@@ -108,6 +108,9 @@ documents = Table(
     Column("signature", LargeBinary, nullable=False),
     Column("boilerplate", JSON, nullable=False),
     Column("segments", JSON, nullable=False),
+    # sentence offsets of clean_text ([[start, end], ...]), split once at ingestion so that
+    # verification does not re-split the corpus; NULL for documents stored before migration 0012
+    Column("sentences", JSON),
     Column("extra", JSON, nullable=False),
     Column("run_id", Integer, ForeignKey("runs.id"), nullable=False),
     Column("updated_run_id", Integer, ForeignKey("runs.id"), nullable=False),

@@ -46,7 +46,7 @@ from truceline.model import (
     make_span,
 )
 from truceline.nlp.parses import cue as parse_cue
-from truceline.text import paragraphs, sentences
+from truceline.text import paragraphs
 from truceline.verify import step
 from truceline.verify.common import actor_key, interval, keys, stable_id
 from truceline.verify.corpus import Corpus, Verification, published
@@ -166,7 +166,7 @@ class Reader:
         self.sents: dict[str, list[Sent]] = {}
         self._parses: dict[tuple[str, int], Any] = {}
         for doc in corpus.docs.values():
-            spans = sentences(doc.text) if doc.text else []
+            spans = corpus.sentences_of(doc)
             out = [Sent(doc, s, e, [], n) for n, (s, e) in enumerate(spans)]
             for ev in doc.events:
                 at = ev.evidence[0].span.start

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from truceline.model import ActorRef, Contradiction, ContradictionSide, Event, Evidence, ExtractedDocument, make_span
-from truceline.text import sentences
 from truceline.verify import step
 from truceline.verify.common import is_day, keys, lexical_similarity, names, participants, stable_id
 from truceline.verify.corpus import Corpus, Verification, published
@@ -156,7 +155,7 @@ def figures(corpus: Corpus, doc: ExtractedDocument) -> list[Figure]:
     """Counted quantities in a document's sentences, each with what it counts."""
     out = []
     adjectives = _nationalities(corpus)
-    for s, e in sentences(doc.text):
+    for s, e in corpus.sentences_of(doc):
         sent = doc.text[s:e]
         both = _BOTH.search(sent)
         for m in FIGURE.finditer(sent):

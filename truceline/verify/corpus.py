@@ -39,6 +39,9 @@ class Corpus:
     # the store's kept sentence parses (truceline.nlp.parses): doc ids -> {(start, end): spaCy Doc};
     # None for a corpus built in memory, whose sentences are parsed on demand
     kept_parses: Callable[[list[str]], dict[str, dict[tuple[int, int], Any]]] | None = field(default=None, repr=False)
+    # sentence offsets split at ingestion (documents.sentences), by document id; a document
+    # without them (older stores, in-memory corpora) is split on demand
+    stored_sentences: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     # analysts' conditions (truceline.review): {"added": [Condition], "edits": {id: {field: value}}}
     condition_reviews: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -77,6 +80,17 @@ class Corpus:
         if self.kept_parses is None:
             return {}
         return self.kept_parses(sorted(set(doc_ids)))
+
+    def sentences_of(self, doc: ExtractedDocument) -> list[tuple[int, int]]:
+        """The sentence offsets of a document's text: as stored at ingestion when the store has
+        them (re-splitting a large corpus at every verification costs more than the steps), else
+        :func:`truceline.text.sentences` now. Both are the same function of the same text."""
+        got = self.stored_sentences.get(doc.id)
+        if got is not None:
+            return got
+        from truceline.text import sentences
+
+        return sentences(doc.text) if doc.text else []
 
     def quotes_at(self, doc_id: str, start: int, end: int) -> list[Quote]:
         """Quotes of a document whose content overlaps ``[start, end)``."""
