@@ -40,7 +40,10 @@ def report(db: str | None = None) -> dict:
     engine = open_engine(db)
     try:
         with engine.connect() as conn:
-            return {**corpus_report(conn), "verification": verification_report(conn)}
+            from truceline.store.streaming import STALE, get_state
+
+            verification = {**verification_report(conn), "stale": get_state(conn, STALE) == "1"}
+            return {**corpus_report(conn), "verification": verification}
     finally:
         engine.dispose()
 

@@ -132,6 +132,7 @@ def ingest(
     engine: Annotated[str, typer.Option("--engine", help="local (this machine) or ray (a Ray cluster).")] = "local",
     address: Annotated[str | None, typer.Option("--address", help="Ray cluster address (with --engine ray; default: start a local Ray).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Documents per batch; each batch is one transaction (default 32).", min=1, max=10_000)] = 32,
+    no_verify: Annotated[bool, typer.Option("--no-verify", help="Leave the corpus-level records (incidents, claims, agreements ...) marked stale instead of rebuilding them at the end; run `truceline verify` after the last of many back-fill runs.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Read articles into the store (idempotent: the same content is stored once)."""
@@ -148,7 +149,7 @@ def ingest(
             reader = RayReader(address=address, workers=workers)
         try:
             summary = run_ingest(inputs, db=db, metadata=metadata, options=options, progress=progress,
-                                 workers=workers, reader=reader, batch_size=batch_size)
+                                 workers=workers, reader=reader, batch_size=batch_size, verify=not no_verify)
         finally:
             if reader is not None:
                 reader.close()  # stops the Ray this run started (a cluster it joined keeps running)
@@ -213,6 +214,9 @@ def report(
 
     with _friendly_errors():
         data = build_report(db)
+        if data["verification"].get("stale"):
+            err.print("[yellow]note:[/yellow] documents changed since the verification records were built "
+                      "(an ingest with --no-verify, or one that stopped): run `truceline verify`", highlight=False)
         if html is not None:
             from truceline.web.report import write_html
 

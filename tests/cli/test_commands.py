@@ -92,3 +92,27 @@ def test_eval_events_names_a_file_in_no_known_format(runner, tmp_path):
     bogus.write_text('{"hello": "world"}\n', "utf-8")
     result = runner.invoke(app, ["eval", "events", "--gold", str(bogus)])
     assert result.exit_code == 2 and str(bogus) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_no_verify_leaves_the_records_stale_until_verify(runner, sample_dir, db_url):
+    """A back-fill in many runs rebuilds the corpus-level records once, at the end, and every
+    reader meanwhile is told they are stale (report on stderr, ``verification_stale`` in the API)."""
+    from fastapi.testclient import TestClient
+
+    from truceline.api import create_app
+
+    assert runner.invoke(app, ["ingest", str(sample_dir), "--db", db_url, "--no-verify"]).exit_code == 0
+    result = runner.invoke(app, ["report", "--db", db_url, "--json"])
+    data = json.loads(result.stdout)
+    assert data["verification"]["stale"] is True and data["verification"]["incidents"] == []
+    assert "truceline verify" in runner.invoke(app, ["report", "--db", db_url]).stderr
+    api = create_app(db_url)
+    with TestClient(api) as client:
+        assert client.get("/api/v1/meta").json()["verification_stale"] is True
+        assert runner.invoke(app, ["verify", "--db", db_url]).exit_code == 0
+        meta = client.get("/api/v1/meta").json()
+        assert meta["verification_stale"] is False and meta["incidents"] > 0 and meta["agreements"] > 0
+    api.state.engine.dispose()
+    data = json.loads(runner.invoke(app, ["report", "--db", db_url, "--json"]).stdout)
+    assert data["verification"]["stale"] is False and data["verification"]["incidents"]
+    assert "truceline verify" not in runner.invoke(app, ["report", "--db", db_url]).stderr

@@ -97,8 +97,12 @@ class LRU:
 
 
 def generation(conn: Connection) -> str:
-    """The store's generation: the latest finished run, the latest review, the configured reliabilities."""
-    from truceline.store.schema import outlets, reviews, runs
+    """The store's generation: the latest finished run, the latest review, the configured reliabilities,
+    and the store's own counters (document writes, the generation verification was built at, whether
+    it is stale), so that ``truceline verify`` rebuilding the records without a run is seen too."""
+    from truceline.store.retry import GENERATION, VERIFIED
+    from truceline.store.schema import outlets, reviews, runs, store_state
+    from truceline.store.streaming import STALE
 
     run_id, review_id = conn.execute(select(
         select(func.max(runs.c.id)).where(runs.c.finished_at.is_not(None)).scalar_subquery(),
@@ -106,7 +110,10 @@ def generation(conn: Connection) -> str:
     graded = conn.execute(select(outlets.c.id, outlets.c.reliability).where(outlets.c.reliability.is_not(None))
                           .order_by(outlets.c.id)).all()  # fmt: skip
     grades = hashlib.sha1(repr(graded).encode(), usedforsecurity=False).hexdigest()[:12] if graded else "-"  # a cache key
-    return f"{run_id or 0}.{review_id or 0}.{grades}"
+    state = dict(conn.execute(select(store_state.c.key, store_state.c.value)
+                              .where(store_state.c.key.in_((GENERATION, VERIFIED, STALE)))).all())  # fmt: skip
+    counters = ".".join(state.get(k, "-") for k in (GENERATION, VERIFIED, STALE))
+    return f"{run_id or 0}.{review_id or 0}.{grades}.{counters}"
 
 
 def caches(request: Request) -> tuple[LRU, LRU]:

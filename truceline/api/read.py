@@ -41,6 +41,7 @@ from truceline.store.schema import (
     reviews,
     trigger_watches,
 )
+from truceline.store.streaming import STALE, get_state
 from truceline.store.verification import MODELS, _doc_ids, unpack
 
 router = APIRouter(prefix="/api/v1")
@@ -179,6 +180,8 @@ def meta(request: Request, conn: Conn) -> dict:
             "incidents": count(incidents), "claims": count(claims), "contradictions": count(contradictions),
             "agreements": len(agreements), "commitments": len(commitments),
             "conditions": count(trigger_watches),
+            # documents changed since incidents, claims, agreements ... were built (truceline verify rebuilds them)
+            "verification_stale": get_state(conn, STALE) == "1",
             "attention": {
                 "overdue_commitments": [c["id"] for c in commitments if c["status"] == "overdue"],
                 "breached_commitments": [c["id"] for c in commitments if c["status"] == "breached"],

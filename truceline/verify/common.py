@@ -108,9 +108,8 @@ def _vector_row(word: str) -> int | None:
     because the same words come back in every sentence and looking a word up through a
     ``Lexeme`` costs more than the arithmetic."""
     vocab = _vectors()
-    if not vocab.has_vector(word):
-        return None
-    return int(vocab.vectors.key2row[vocab.strings[word]])
+    row = vocab.vectors.key2row.get(vocab.strings[word])  # the word's id (a symbol's or its hash); adds nothing
+    return None if row is None else int(row)
 
 
 def sentence_vector(text: str) -> np.ndarray | None:
