@@ -151,3 +151,24 @@ def test_sentences_split_at_ingestion_are_what_verification_would_split(db_url, 
     for kind in ("incidents", "claims", "contradictions", "agreements", "conditions"):
         assert [r.model_dump() for r in getattr(with_kept, kind)] == [r.model_dump() for r in getattr(without, kind)]
     assert with_kept.agreements and with_kept.conditions
+
+
+def test_loaded_records_share_their_fields_sets_and_dump_the_same(tmp_path, db_url, sample_dir, monkeypatch):
+    """Each loaded record's pydantic fields set is shared with its like (40% of a loaded corpus's
+    memory); nothing a caller sees changes, exclude_unset dumps included."""
+    from truceline.store import queries
+
+    ingest([sample_dir], db=db_url, verify=False)
+    engine = open_engine(db_url)
+    with engine.connect() as conn:
+        lean = extracted_documents(conn, with_verification=False)
+        monkeypatch.setattr(queries, "share_fields_sets", lambda records: None)
+        plain = extracted_documents(conn, with_verification=False)
+    mentions = [m for d in lean for m in d.mentions]
+    assert len({id(m.__pydantic_fields_set__) for m in mentions}) == 1 and len(mentions) > 50
+    assert len({id(m.evidence[0].span.__pydantic_fields_set__) for m in mentions}) == 1
+    assert len({id(m.__pydantic_fields_set__) for d in plain for m in d.mentions}) == len(mentions)
+    for a, b in zip(lean, plain, strict=True):
+        assert a == b
+        assert a.model_dump(exclude_unset=True) == b.model_dump(exclude_unset=True)
+        assert a.model_dump_json() == b.model_dump_json()

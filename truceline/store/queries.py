@@ -26,6 +26,7 @@ from truceline.store.records import (
     mention_from_row,
     place_from_row,
     quote_from_row,
+    share_fields_sets,
     timex_from_row,
 )
 from truceline.store.repo import _chunks, clean_texts
@@ -75,7 +76,7 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
     reading = documents_records(conn, {i: texts[i] for i in order})
     if with_verification and ids is not None:  # the texts every record of these documents draws on, no more
         texts.update(clean_texts(conn, set(_record_doc_ids(conn, order)) - set(texts)))
-    return [
+    out = [
         ExtractedDocument(
             id=r["id"], title=r["title"], outlet=r["outlet"], author=r["author"], published=r["published"],
             published_source=r["published_source"], language=r["language"], text=r["clean_text"],
@@ -87,6 +88,8 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
         )  # fmt: skip
         for r in (rows[i] for i in order)
     ]
+    share_fields_sets(out)  # the documents themselves (their records were, chunk by chunk)
+    return out
 
 
 def timeline(conn: Connection, kinds: set[str] | None = None, since: str | None = None,
@@ -159,6 +162,7 @@ def documents_records(conn: Connection, texts: dict[str, str]) -> dict[str, dict
                 "places": sorted((place_from_row(p, text) for p in place_rows.get(doc_id, [])), key=_by_start),
                 "events": sorted((event_from_row(e, text) for e in event_rows.get(doc_id, [])), key=_by_start),
             }
+            share_fields_sets([out[doc_id]])  # at once, document by document: the peak stays low too
     return out
 
 
