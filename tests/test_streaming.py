@@ -164,3 +164,40 @@ def test_stored_index_finds_the_candidates_of_a_whole_store_scan(sample_dir: Pat
 
     assert reuse.find_reuse(new, via_index, text_of) == reuse.find_reuse(new, rest, text_of)
     assert len(via_index) < len(rest)
+
+
+def test_band_keys_of_common_phrases_are_not_followed_but_copies_still_are(tmp_path: Path, monkeypatch):
+    """A MinHash value more than MAX_POSTINGS stored passages share is a common phrase's: its
+    passages are not fetched as candidates (a batch's candidates must not grow with the store).
+    A verbatim copy is still found by its hash, and a near copy by the values it shares with
+    its original alone."""
+    import json
+
+    from truceline.ingestion import reuse
+
+    common = "The ministry of defence said the situation along the line of contact remained tense on Monday."
+    rare = "Villagers in the hills counted eleven burned houses and a school with its roof torn away."
+    docs = [{"text": f"{common} Report number {i} from the regional desk covers other matters entirely.",
+             "outlet": f"Outlet {i}", "published": "2020-10-05"} for i in range(5)]
+    docs.append({"text": rare, "outlet": "Outlet X", "published": "2020-10-05"})
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    truceline.ingest([path], db=db, verify=False)
+    near_common = common.replace("Monday", "Sunday")  # shares most values with the five copies only
+    near_rare = rare.replace("eleven", "twelve")  # shares most values with its one original
+    queries = [common, near_common, near_rare]
+    engine = open_engine(db)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(documents.c.id, documents.c.clean_text)).all())
+
+        def candidates(cap: int, text: str) -> set[str]:
+            monkeypatch.setattr(reuse, "MAX_POSTINGS", cap)
+            mine = reuse.passages(f"new{queries.index(text)}", text)
+            return {stored[r["doc_id"]][r["start"]:r["end"]] for r in streaming.candidate_passages(conn, mine, exclude=set())}
+
+        assert common in candidates(100, near_common)  # five postings: followed
+        assert common not in candidates(4, near_common)  # more than four: a common phrase, not followed
+        assert common in candidates(4, common)  # the verbatim copy: by its hash
+        assert rare in candidates(4, near_rare) and rare in candidates(1, near_rare)
+    engine.dispose()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
 from truceline.store.schema import document_bands, documents, passage_bands, passages, store_state
 
@@ -67,13 +67,21 @@ def bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: 
 
 
 def candidate_passages(conn: Connection, new: list[Any], exclude: set[str]) -> list[dict[str, Any]]:
-    """Stored passages (of documents not in ``exclude``) that share a band key or hash with ``new``."""
-    from truceline.ingestion.reuse import band_keys
+    """Stored passages (of documents not in ``exclude``) that share a band key or hash with ``new``.
+
+    Band keys held by more than :data:`~truceline.ingestion.reuse.MAX_POSTINGS` stored passages
+    (common phrases) are skipped, so a batch's candidates do not grow with the store.
+    """
+    from truceline.ingestion.reuse import MAX_POSTINGS, band_keys
 
     keys = sorted({k for p in new for k in band_keys(p.signature)})
     ids: set[int] = set()
     for chunk in _chunks(keys):
-        ids.update(r for (r,) in conn.execute(select(passage_bands.c.passage_id).where(passage_bands.c.key.in_(chunk))))
+        sizes = conn.execute(select(passage_bands.c.key, func.count()).where(passage_bands.c.key.in_(chunk))
+                             .group_by(passage_bands.c.key))  # fmt: skip
+        rare = [k for k, n in sizes if n <= MAX_POSTINGS]
+        if rare:
+            ids.update(r for (r,) in conn.execute(select(passage_bands.c.passage_id).where(passage_bands.c.key.in_(rare))))
     hashes = sorted({p.norm_hash for p in new})
     for chunk in _chunks(hashes):
         ids.update(r for (r,) in conn.execute(select(passages.c.id).where(passages.c.norm_hash.in_(chunk))))
