@@ -176,3 +176,23 @@ def test_contradiction_sides_side_by_side(watched):
     assert page.locator("#claims-table tbody tr").count() > 10
     watched.shot("contradictions", full_page=False)
     assert watched.errors == []
+
+
+def test_overview_says_when_the_records_predate_the_documents(reviewing, review_server):
+    """After an ingest with --no-verify the overview warns that the verification records are stale."""
+    from playwright.sync_api import expect
+
+    from truceline.store.engine import open_engine
+    from truceline.store.streaming import STALE, set_state
+
+    page = reviewing.open("overview")
+    assert page.locator(".stale-banner").count() == 0
+    engine = open_engine(review_server.db)
+    with engine.begin() as conn:
+        set_state(conn, STALE, "1")
+    engine.dispose()
+    page.reload()
+    page.wait_for_selector('#view[data-ready="overview"]')
+    expect(page.locator(".stale-banner")).to_contain_text("truceline verify")
+    reviewing.shot("overview-stale")
+    assert reviewing.errors == []

@@ -16,6 +16,11 @@ export async function render(el) {
   el.append(h("h1", "Overview"),
     h("p.lede", `A verifiable record of the peace process, built from ${plural(m.documents, "document")} from `,
       `${plural(outlets.size, "outlet")}`, m.date_range ? `, published ${m.date_range[0]} to ${m.date_range[1]}.` : "."));
+  if (m.verification_stale) {
+    // an ingest with --no-verify (or one that stopped): the incidents, claims, agreements below predate some documents
+    el.append(h("p.stale-banner", { role: "status" }, "Documents have changed since the incidents, claims, agreements ",
+      "and conditions were built; they do not yet reflect every document. Run ", h("code", "truceline verify"), "."));
+  }
 
   const stats = [
     ["Documents", m.documents, "#/documents"], ["Outlets", m.outlets, "#/documents"], ["Events", m.events, "#/network"],
