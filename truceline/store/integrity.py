@@ -342,24 +342,24 @@ def _band_set(keys_of: Callable[[bytes], list[int]], signature: bytes) -> set[in
         return set()
 
 
+def _wrong_bands(conn: Connection, bands_table: Table, owner: Column[Any], owners: Table,
+                 keys_of: Callable[[bytes], list[int]]) -> list[Any]:
+    """Ids of the ``owners`` rows (passages or documents) whose stored band keys are not those of their signature."""
+    stored: dict[Any, set[int]] = {}
+    for key, oid in conn.execute(select(bands_table.c.key, owner)):
+        stored.setdefault(oid, set()).add(key)
+    return [r.id for r in conn.execute(select(owners.c.id, owners.c.signature).order_by(owners.c.id))
+            if stored.pop(r.id, set()) != _band_set(keys_of, r.signature)]  # fmt: skip
+
+
 @check("bands")
 def bands(conn: Connection) -> Iterator[str]:
     from truceline.ingestion.dedup import doc_band_keys
     from truceline.ingestion.reuse import band_keys
 
-    stored: dict[int, set[int]] = {}
-    for key, pid in conn.execute(select(passage_bands.c.key, passage_bands.c.passage_id)):
-        stored.setdefault(pid, set()).add(key)
-    wrong = [r.id for r in conn.execute(select(passages.c.id, passages.c.signature).order_by(passages.c.id))
-             if stored.pop(r.id, set()) != _band_set(band_keys, r.signature)]  # fmt: skip
-    if wrong:
+    if wrong := _wrong_bands(conn, passage_bands, passage_bands.c.passage_id, passages, band_keys):
         yield f"passage_bands: the bands of {len(wrong)} passages are not those of their signature ({_some(wrong)})"
-    dstored: dict[str, set[int]] = {}
-    for key, doc in conn.execute(select(document_bands.c.key, document_bands.c.doc_id)):
-        dstored.setdefault(doc, set()).add(key)
-    dwrong = [r.id for r in conn.execute(select(documents.c.id, documents.c.signature).order_by(documents.c.id))
-              if dstored.pop(r.id, set()) != _band_set(doc_band_keys, r.signature)]  # fmt: skip
-    if dwrong:
+    if dwrong := _wrong_bands(conn, document_bands, document_bands.c.doc_id, documents, doc_band_keys):
         yield f"document_bands: the bands of {len(dwrong)} documents are not those of their signature ({_some(dwrong)})"
 
 
