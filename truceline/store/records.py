@@ -242,6 +242,8 @@ def share_fields_sets(records: Iterable[Any]) -> None:
             fields = r.__pydantic_fields_set__
             key = (cls, frozenset(fields))
             one = shared.get(key)
+            if one is fields:
+                continue  # shared already, and so is everything under it (records loaded in chunks, then their documents)
             if one is None:
                 one = shared[key] = set(fields)
             setattr_(r, "__pydantic_fields_set__", one)
