@@ -286,8 +286,8 @@ def _pattern_code(tok, key: tuple[str, str | None], lex: Lexicon) -> str | None:
         for prep, ws, code in lex.patterns.get(b, ()):
             if prep and prep not in preps:
                 continue
-            if not all(any(w == x or (len(w) >= 4 and x.startswith(w)) for x in words) for w in ws):
-                continue
+            if not all(w in words or (len(w) >= 4 and any(x.startswith(w) for x in words)) for w in ws):
+                continue  # a word of the pattern, or (4+ letters) a stem of one of the object words
             n = len(ws) + (1 if prep else 0)
             if n > best_n:
                 best, best_n = code, n

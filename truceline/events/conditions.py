@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -72,8 +72,9 @@ class Vocab:
     consequence_of: dict[str, list[str]]
     modal: frozenset[str]
 
-    @property
+    @cached_property
     def cue_pattern(self) -> re.Pattern[str]:
+        # built once per vocabulary: every sentence of every document is tested against it
         words = sorted({*self.marks, *self.phrases, *self.plan, *self.red_line, *self.territory, *self.treaty_words},
                        key=len, reverse=True)
         return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)

@@ -651,12 +651,28 @@ class _Linker:
             self.covered[t] = True
 
     # ---- token scanning
+    def next_sentence_starts(self) -> list[int]:
+        """For each token ``i``, the first token after it that starts a sentence (``len(doc)`` if none):
+        an n-gram ``[i, j)`` stays inside one sentence exactly when ``j <= next_start[i]``."""
+        n = len(self.sdoc)
+        out = [n] * n
+        following = n
+        for t, tok in zip(range(n - 1, -1, -1), reversed(self.sdoc), strict=True):
+            out[t] = following
+            if tok.is_sent_start:
+                following = t
+        return out
+
+    def joined_words(self) -> list[str]:
+        """Each token's dictionary words joined by spaces (``""`` for none): n-gram keys are these joined."""
+        return [" ".join(ws) for ws in self.tok_words]
+
     def ngram_hits(self) -> list[tuple[int, int, str, Any, str]]:
         """(tok_start, tok_end, what, value, kind) for dictionary names/countries, longest first."""
         sd, out = self.sdoc, []
         n = len(sd)
         texts = [t.text for t in sd]  # token attributes read once: spaCy builds a Token per access
-        starts = [t.is_sent_start for t in sd]
+        next_start = self.next_sentence_starts()
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
         i = 0
         while i < n:
@@ -665,7 +681,7 @@ class _Linker:
                 continue
             found = None
             for j in range(min(n, i + MAX_NGRAM), i, -1):
-                if not self.tok_words[j - 1] or any(starts[t] for t in range(i + 1, j)):
+                if not self.tok_words[j - 1] or next_start[i] < j:
                     continue
                 if any(not self.tok_words[t] and texts[t] not in {"-", ".", "'s", "’s", "'"}
                        for t in range(i, j)):
@@ -696,16 +712,15 @@ class _Linker:
     def agent_hits(self) -> list[tuple[int, int, str]]:
         sd, out, n = self.sdoc, [], len(self.sdoc)
         pos = [t.pos_ for t in sd]
-        starts = [t.is_sent_start for t in sd]
+        next_start = self.next_sentence_starts()
+        joined = self.joined_words()
         i = 0
         while i < n:
             if not self.tok_words[i] or pos[i] in {"DET", "PRON", "VERB", "AUX", "ADP"}:
                 i += 1
                 continue
-            for j in range(min(n, i + 6), i, -1):
-                if any(starts[t] and t > i for t in range(i, j)):
-                    continue
-                k = " ".join(w for t in range(i, j) for w in self.tok_words[t])
+            for j in range(min(n, i + 6, next_start[i]), i, -1):  # never across a sentence start
+                k = " ".join(joined[t] for t in range(i, j) if joined[t])
                 code = self.d.agents.get(k)
                 if code and j - i == 1 and sd[i].lower_ in TITLE_MODIFIERS and j < n and pos[j] in {"NOUN", "PROPN", "ADJ"}:
                     continue

@@ -53,6 +53,7 @@ def keep(text: str, sdoc: Any) -> Kept | None:
     cues = list(_cues())
     spans: list[tuple[int, int]] = []
     box = DocBin(store_user_data=False)
+    head = array = None
     for start, end in sentences(text):
         piece = text[start:end]
         if not any(c(piece) for c in cues):
@@ -60,7 +61,13 @@ def keep(text: str, sdoc: Any) -> Kept | None:
         span = sdoc.char_span(start, end)
         if span is None or span.text != piece:
             continue  # not on token boundaries: parsed on demand instead
-        box.add(span.as_doc())
+        if array is None:
+            # the document's attribute array, built once: as_doc() would build it for every sentence.
+            # as_doc() fixes the heads of its own rows in place; sentences do not overlap, so no
+            # later sentence reads a fixed row.
+            head = sdoc._get_array_attrs()
+            array = sdoc.to_array(head)
+        box.add(span.as_doc(array_head=head, array=array))
         spans.append((start, end))
     return (spans, box.to_bytes()) if spans else None
 
