@@ -103,3 +103,26 @@ def test_long_id_lists_are_read_in_chunks(db_url):
         assert extracted_documents(conn, ids) == []
         assert read_records(conn, "incident", {}, ids) == []
     engine.dispose()
+
+
+def test_one_of_matches_exactly_the_listed_values_on_both_backends(db_url):
+    """The array-parameter IN used for a batch's band keys, hashes and ids: same rows as ``IN (...)``."""
+    from sqlalchemy import insert, select
+
+    from truceline.store.schema import passage_bands
+    from truceline.store.streaming import one_of
+
+    engine = open_engine(db_url)
+    big = 63 << 32 | 0xFFFFFFFF  # the largest band key: position 63, value 2**32 - 1
+    rows = [{"key": k, "passage_id": i, "doc_id": f"d{i % 3}"} for i, k in enumerate([1, 5, 9, 2**40, big])]
+    with engine.begin() as conn:
+        conn.execute(insert(passage_bands), rows)
+    with engine.connect() as conn:
+        def got(column, values):
+            return sorted(r[0] for r in conn.execute(select(column).where(one_of(conn, column, values))))
+
+        assert got(passage_bands.c.key, [5, big, 7, 2**40]) == [5, big, 2**40]
+        assert got(passage_bands.c.passage_id, list(range(0, 50_000, 2))) == [0, 2, 4]
+        assert got(passage_bands.c.doc_id, ["d1", "x", "d'1"]) == ["d1", "d1"]  # a quote in a value stays a value
+        assert got(passage_bands.c.key, []) == []
+    engine.dispose()

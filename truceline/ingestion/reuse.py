@@ -137,21 +137,27 @@ def find_reuse(
     text_of: Callable[[str], str],
     threshold: float = DEFAULT_THRESHOLD,
     containment: float = DEFAULT_CONTAINMENT,
+    texts_of: Callable[[list[str]], dict[str, str]] | None = None,
 ) -> list[ReuseLink]:
     """Links between passages of different documents, at least one side in ``new``.
 
     ``text_of(doc_id)`` gives a document's clean text; it is only called for documents
-    with a candidate pair. Links come sorted, oriented so that ``doc_id < other_doc``.
-    When several links describe one re-use (a quote and the sentence around it, on both
-    sides) only one is kept (see :func:`_link` and :func:`_prune`).
+    with a candidate pair. ``texts_of(doc_ids)``, when given, is called first, once, with all
+    of them (one store query instead of one a document). Links come sorted, oriented so that
+    ``doc_id < other_doc``. When several links describe one re-use (a quote and the sentence
+    around it, on both sides) only one is kept (see :func:`_link` and :func:`_prune`).
     """
     items, is_new = _merge(new, existing)
     if not any(is_new):
         return []
     values = [sketch_values(p.signature) for p in items]
-    shingle_sets = _ShingleSets(items, text_of)
+    pairs = sorted(_candidates(items, is_new, values, threshold, containment))
+    known: dict[str, str] = {}
+    if texts_of is not None and pairs:
+        known = texts_of(sorted({items[k].doc_id for pair in pairs for k in pair}))
+    shingle_sets = _ShingleSets(items, lambda doc_id: known[doc_id] if doc_id in known else text_of(doc_id))
     links: list[tuple[tuple[int, int], ReuseLink]] = []
-    for i, j in sorted(_candidates(items, is_new, values, threshold, containment)):
+    for i, j in pairs:
         confirmed = _confirm(shingle_sets.get(i), shingle_sets.get(j), threshold, containment)
         if confirmed is not None:
             links.append(_link(items[i], items[j], *confirmed))

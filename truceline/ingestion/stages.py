@@ -151,6 +151,10 @@ def find_reuse(batch: Batch) -> None:
             texts.update(repo.clean_texts(batch.conn, [doc_id]))
         return texts[doc_id]
 
-    batch.reuse = reuse.find_reuse(batch.passages, existing, text_of)
+    def texts_of(doc_ids: list[str]) -> dict[str, str]:  # the stored texts of every candidate pair, in one query
+        texts.update(repo.clean_texts(batch.conn, [d for d in doc_ids if d not in texts]))
+        return texts
+
+    batch.reuse = reuse.find_reuse(batch.passages, existing, text_of, texts_of=texts_of)
 
 

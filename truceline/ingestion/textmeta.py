@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 DATELINE = re.compile(
     r"^\s*(?:(?:published|posted|updated|first published|date)\s*(?:on|:)?\s*)?(?P<date>[^\n]{6,40}?)\s*$",
@@ -74,8 +74,13 @@ MIN_LETTERS_FOR_LANGUAGE = 40
 ENGLISH_CREOLES = {"pcm", "tpi", "bi", "jam", "srn", "kri", "wes"}
 
 
+@lru_cache(maxsize=256)
 def detect_language(text: str) -> tuple[str, float]:
-    """ISO 639-1 code and probability; ``und`` for text too short to tell."""
+    """ISO 639-1 code and probability; ``und`` for text too short to tell.
+
+    Remembered for recent texts: a worker pool's read-ahead detects each text of the next batch
+    once before the batch's own turn, which then asks again about the same text.
+    """
     if sum(ch.isalpha() for ch in text[:2000]) < MIN_LETTERS_FOR_LANGUAGE:
         return "und", 0.0
     ranked = _identifier().rank(text[:20000])[:3]

@@ -8,10 +8,25 @@ loads every stored signature, so a batch costs about the same whatever the size 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from truceline.store.schema import document_bands, documents, passage_bands, passages, store_state
 
@@ -19,9 +34,24 @@ IN_CHUNK = 2000  # values per IN (...) list: well under SQLite's and PostgreSQL'
 STALE = "verification_stale"
 
 
+MANY_CHUNK = 20_000  # values per :func:`one_of` array parameter: bounds a query's memory, not its parameters
+
+
 def _chunks(items: list[Any], size: int = IN_CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def one_of(conn: Connection, column: Column[Any], values: list[Any]) -> ColumnElement[bool]:
+    """``column IN values`` with the values bound as *one* parameter (a JSON array on SQLite, a
+    PostgreSQL array), for the long lists a batch asks about (~90,000 band keys).
+
+    Why: ``column.in_(values)`` binds one parameter per value, and SQLAlchemy compiles and
+    processes each one in Python, several microseconds a value: more than the index lookups.
+    """
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(select(literal_column("value")).select_from(func.json_each(json.dumps(values))))
 
 
 def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
@@ -76,18 +106,19 @@ def candidate_passages(conn: Connection, new: list[Any], exclude: set[str]) -> l
 
     keys = sorted({k for p in new for k in band_keys(p.signature)})
     ids: set[int] = set()
-    for chunk in _chunks(keys):
-        sizes = conn.execute(select(passage_bands.c.key, func.count()).where(passage_bands.c.key.in_(chunk))
+    for chunk in _chunks(keys, MANY_CHUNK):
+        sizes = conn.execute(select(passage_bands.c.key, func.count()).where(one_of(conn, passage_bands.c.key, chunk))
                              .group_by(passage_bands.c.key))  # fmt: skip
         rare = [k for k, n in sizes if n <= MAX_POSTINGS]
         if rare:
-            ids.update(r for (r,) in conn.execute(select(passage_bands.c.passage_id).where(passage_bands.c.key.in_(rare))))
+            got = conn.execute(select(passage_bands.c.passage_id).where(one_of(conn, passage_bands.c.key, rare)))
+            ids.update(r for (r,) in got)
     hashes = sorted({p.norm_hash for p in new})
-    for chunk in _chunks(hashes):
-        ids.update(r for (r,) in conn.execute(select(passages.c.id).where(passages.c.norm_hash.in_(chunk))))
+    for chunk in _chunks(hashes, MANY_CHUNK):
+        ids.update(r for (r,) in conn.execute(select(passages.c.id).where(one_of(conn, passages.c.norm_hash, chunk))))
     out: list[dict[str, Any]] = []
-    for chunk in _chunks(sorted(ids)):
-        out.extend(dict(r) for r in conn.execute(select(passages).where(passages.c.id.in_(chunk))).mappings()
+    for chunk in _chunks(sorted(ids), MANY_CHUNK):
+        out.extend(dict(r) for r in conn.execute(select(passages).where(one_of(conn, passages.c.id, chunk))).mappings()
                    if r["doc_id"] not in exclude)  # fmt: skip
     out.sort(key=lambda r: r["id"])
     return out
@@ -99,8 +130,8 @@ def candidate_documents(conn: Connection, new: list[Any], exclude: set[str]) -> 
 
     keys = sorted({k for d in new for k in doc_band_keys(d.signature)})
     ids: set[str] = set()
-    for chunk in _chunks(keys):
-        ids.update(r for (r,) in conn.execute(select(document_bands.c.doc_id).where(document_bands.c.key.in_(chunk))))
+    for chunk in _chunks(keys, MANY_CHUNK):
+        ids.update(r for (r,) in conn.execute(select(document_bands.c.doc_id).where(one_of(conn, document_bands.c.key, chunk))))
     hashes = sorted({d.content_hash for d in new})
     for chunk in _chunks(hashes):
         ids.update(r for (r,) in conn.execute(select(documents.c.id).where(documents.c.content_hash.in_(chunk))))
