@@ -153,3 +153,21 @@ def test_quoted_spans_never_raise_and_stay_in_a_paragraph(text: str) -> None:
         assert 0 <= start < end <= len(text)
         assert text[start:end] == text[start:end].strip()
         assert any(ps <= start and end <= pe for ps, pe in paras)
+
+
+def test_the_sentence_splitter_starts_afresh_when_its_vocabulary_is_full(monkeypatch):
+    """Its blank pipeline learns every word it tokenizes: past a bound it is replaced, splits unchanged."""
+    from truceline import text as T
+
+    docs = [f"Report {i} names Zqx{i}yv and Wbt{i}ko. They met at noon.\n\nA second paragraph {i}." for i in range(40)]
+    expected = [T._sentences.__wrapped__(d) for d in docs]
+    T._sentencizer.cache_clear()
+    base = len(T._sentencizer().vocab.strings)  # a fresh pipeline's own strings (tokenizer exceptions)
+    monkeypatch.setattr(T, "SENTENCIZER_STRINGS", base + 60)
+    T._sentences.cache_clear()
+    first = T._sentencizer()
+    got = [tuple(T.sentences(d)) for d in docs]
+    assert got == expected
+    assert T._sentencizer() is not first  # replaced at least once
+    assert len(T._sentencizer().vocab.strings) <= base + 60 + 40  # never far past the bound (one text's words)
+    T._sentences.cache_clear()
