@@ -1,22 +1,27 @@
 """Ingest throughput: spaCy md alone vs the whole truceline path (files to stored records), 1 and 2 workers.
 
 Run:
-  .venv/bin/python bench/throughput.py [--limit N] [--workers 1,2]           # throughput
-  .venv/bin/python bench/throughput.py --memory --sizes 1000,10000 [--workers 1] [--stream-only]   # memory flatness
+  .venv/bin/python bench/throughput.py [--limit N] [--workers 1,2]           # throughput (default: all texts)
+  .venv/bin/python bench/throughput.py --memory --sizes 1000,10000 [--workers 2] [--stream-only] [--corpus varied|cycled]
 
-Texts are the PolNeAR articles in ../shared/gold/quotes/polnear/*/text (read in place; the
-whole-path runs write them to a temporary directory as .txt files and ingest them into a fresh
-SQLite store there). Every measurement runs in its own fresh process, after the model is
+Texts are the PolNeAR articles in ../shared/gold/quotes/polnear/*/text (924 of them; read in
+place; the whole-path runs write them to a temporary directory as .txt files and ingest them into
+a fresh SQLite store there). Every measurement runs in its own fresh process, after the model is
 loaded, so peak RSS (``VmHWM`` of the process; the largest worker's ``ru_maxrss`` for pool
-workers) belongs to that measurement alone. The memory mode makes N documents by cycling the
-texts with a numbered first line, so copies are not duplicates, and reports the peak RSS of the
-streaming part and of the whole run (the final verification rebuild loads the store).
+workers) belongs to that measurement alone. The memory mode needs more documents than there are
+texts: ``varied`` (the default, see :func:`varied`) rewords every copy and re-prints a constant
+share of documents, as coverage does; ``cycled`` repeats the texts verbatim with a numbered first
+line, so each passage has ``n / 924`` copies and the re-use work per document grows with ``n``.
+It reports the peak RSS of the streaming part and of the whole run (the final verification
+rebuild loads the store).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import resource
 import subprocess
 import sys
@@ -38,6 +43,39 @@ def texts(limit: int | None) -> list[str]:
 def cycled(n: int) -> list[str]:
     base = texts(None)
     return [f"Copy {i // len(base) + 1} of report {i % len(base) + 1}.\n\n{base[i % len(base)]}" for i in range(n)]
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def varied(n: int, rate: float = 0.5, reuse: float = 0.1, window: int = 200) -> list[str]:
+    """``n`` documents whose passages are about as often shared as in real coverage, whatever ``n``.
+
+    Cycling ``n`` texts copies every passage ``n / len(base)`` times, so the re-use work per new
+    document grows with the corpus, which real coverage does not do. Here the first pass keeps
+    the texts as they are; every later copy swaps each word for a random corpus word with
+    probability ``rate`` (case kept), so two copies share almost no 3-word shingle. And a
+    ``reuse`` share of the documents re-prints (lightly edited) a document from the ``window``
+    before it, as outlets re-print wire copy, so re-use links keep a constant rate.
+    """
+    base = texts(None)
+    vocab = [w.lower() for t in base for w in _WORD.findall(t)]
+    out: list[str] = []
+    for i in range(n):
+        rng = random.Random(i)
+        if i >= window and rng.random() < reuse:
+            source, r = out[rng.randrange(i - window, i)], 0.02
+        else:
+            source, r = base[i % len(base)], (rate if i >= len(base) else 0.0)
+
+        def swap(m: re.Match[str], rng: random.Random = rng, r: float = r) -> str:
+            if rng.random() >= r:
+                return m.group()
+            w = rng.choice(vocab)
+            return w.capitalize() if m.group()[0].isupper() else w
+
+        out.append(f"Report {i + 1}.\n\n" + _WORD.sub(swap, source))
+    return out
 
 
 def vm_hwm_mb() -> float:
@@ -114,7 +152,7 @@ def measure_truceline(docs: list[str], workers: int, batch_size: int, verify: bo
 
 
 def child(args: argparse.Namespace) -> None:
-    docs = cycled(args.n) if args.cycled else texts(args.limit)
+    docs = {"cycled": cycled, "varied": varied}[args.corpus](args.n) if args.corpus else texts(args.limit)
     words = sum(len(t.split()) for t in docs)
     if args.one == "spacy":
         out = measure_spacy(docs, args.w)
@@ -138,7 +176,8 @@ def throughput(args: argparse.Namespace) -> None:
     rows: dict[tuple[str, int], dict] = {}
     for w in workers:
         for what in ("spacy", "truceline"):
-            r = run_child("--one", what, "--w", str(w), "--limit", str(args.limit), "--batch-size", str(args.batch_size))
+            limit = ["--limit", str(args.limit)] if args.limit else []
+            r = run_child("--one", what, "--w", str(w), *limit, "--batch-size", str(args.batch_size))
             rows[(what, w)] = r
             extra = (f"  (stream {r['stream_seconds']:.1f} s + verify {r['verify_seconds']:.1f} s; "
                      f"not timed: loading model and reading resources {r['load_seconds']:.1f} s)"
@@ -157,15 +196,16 @@ def throughput(args: argparse.Namespace) -> None:
 
 
 def memory(args: argparse.Namespace) -> None:
+    args.corpus = args.corpus or "varied"
     sizes = [int(s) for s in args.sizes.split(",")]
     w = int(args.workers.split(",")[0])
     got = []
     for n in sizes:
         extra = ["--stream-only"] if args.stream_only else []
-        r = run_child("--one", "truceline", "--w", str(w), "--cycled", "--n", str(n), "--batch-size", str(args.batch_size),
+        r = run_child("--one", "truceline", "--w", str(w), "--corpus", args.corpus, "--n", str(n), "--batch-size", str(args.batch_size),
                       *extra)
         got.append(r)
-        print(f"{n:6} docs, workers={w}: {r['seconds']:.1f} s ({r['docs'] / r['stream_seconds']:.2f} docs/s streaming); "
+        print(f"{n:6} docs ({args.corpus}), workers={w}: {r['seconds']:.1f} s ({r['docs'] / r['stream_seconds']:.2f} docs/s streaming); "
               f"peak RSS streaming {r['stream_rss_mb']:.0f} MB, whole run {r['rss_mb']:.0f} MB "
               f"(largest child {r['child_rss_mb']:.0f} MB)", flush=True)
     if len(got) >= 2:
@@ -176,7 +216,7 @@ def memory(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, default=100, help="texts for the throughput mode")
+    ap.add_argument("--limit", type=int, default=None, help="texts for the throughput mode (default: all)")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--memory", action="store_true", help="peak RSS at two corpus sizes")
@@ -185,7 +225,9 @@ def main() -> None:
                     help="memory mode: measure the streaming ingest alone (no final verification)")
     ap.add_argument("--one", choices=["spacy", "truceline"], help=argparse.SUPPRESS)
     ap.add_argument("--w", type=int, default=1, help=argparse.SUPPRESS)
-    ap.add_argument("--cycled", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", choices=["varied", "cycled"], default=None,
+                    help="memory mode: 'varied' (default: copies reworded, a constant re-print rate; see varied()) "
+                         "or 'cycled' (verbatim copies: re-use per document grows with the corpus)")
     ap.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:

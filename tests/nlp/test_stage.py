@@ -99,3 +99,30 @@ def test_an_events_place_is_linked_to_the_geocoded_place(tmp_path):
     place = next(p for p in doc.places if p.id == met[0].place_id)
     assert place.name == "Geneva" and abs(place.lat - 46.2) < 0.5
     assert all(e.place_id is None for e in doc.events if not e.location)
+
+
+def test_pool_tasks_leave_the_vocabulary_as_they_found_it():
+    """A worker reads in a spaCy memory zone: a text's new words do not stay in the vocabulary
+    (a long ingest would grow with every name), and the reading is the one read outside a zone."""
+    from datetime import date
+
+    from truceline.nlp.pool import WARM_TEXT
+    from truceline.nlp.runtime import get_nlp
+    from truceline.nlp.stage import _prefetch_many, _read_one, read_parsed, read_text
+
+    nlp = get_nlp()
+    read_parsed("warm", WARM_TEXT, nlp(WARM_TEXT), date(2020, 10, 10))  # resources built outside zones, as before a fork
+    text = ("Qorvantic rebels shelled Zembrovia on Monday, the Klavenic defence ministry said. "
+            "\"We will answer Vruntaal's attack,\" spokesman Ostrevik Palandur told reporters.")
+    before = len(nlp.vocab.strings)
+    doc_id, got = _read_one(("d1", text, "2020-10-05"))
+    ahead = _prefetch_many([("d2", text, None)])
+    assert len(nlp.vocab.strings) == before
+    assert doc_id == "d1" and got.events and got.quotes  # it read something
+    expected = read_text("d1", text, nlp(text), "2020-10-05")  # outside a zone: adds the new words
+    assert len(nlp.vocab.strings) > before
+    assert [e.model_dump() for e in got.events] == [e.model_dump() for e in expected.events]
+    assert [q.model_dump() for q in got.quotes] == [q.model_dump() for q in expected.quotes]
+    assert [m.model_dump() for m in got.mentions] == [m.model_dump() for m in expected.mentions]
+    assert got.parses == expected.parses
+    assert ahead[0][0] == "d2" and ahead[0][4].events

@@ -32,7 +32,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -1096,7 +1096,7 @@ def _in_places(tok, lo: int, hi: int) -> list:
                                            if tok.i != n.i and tok in n.ancestors)]
 
 
-@cache
+@lru_cache(maxsize=1 << 13)  # bounded: keyed by every place name a long ingest meets
 def _place_state(name: str, context: frozenset[str] = frozenset()) -> str | None:
     """The CAMEO country of a town or city named exactly so in the gazetteer (never a region or
     country), homonyms resolved by the CAMEO country codes in ``context``."""

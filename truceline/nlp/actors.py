@@ -57,7 +57,7 @@ TITLE_MODIFIERS = {"deputy", "senior", "vice", "former", "acting", "chief", "top
 
 # --------------------------------------------------------------------------- normalisation
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)  # the common tokens; bounded, so a long ingest's memory stays flat
 def fold(s: str) -> str:
     """Case- and accent-folded ``s``; remembered, as the same tokens are folded over and over."""
     if s.isascii():  # most text: NFKD leaves ASCII as it is and there is nothing to strip
@@ -69,7 +69,7 @@ def fold(s: str) -> str:
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _words(s: str) -> tuple[str, ...]:
     return tuple(_WORDS.findall(fold(s)))
 

@@ -210,16 +210,24 @@ def _prefetch_many(chunk: list[ReadItem]) -> list[tuple[str, str, str | None, tu
     """A prefetch task: parse the chunk in one ``nlp.pipe`` and read each document; an undated one
     is estimated and read against its estimate, as phase 1 would."""
     out = []
-    for (doc_id, text, pub), sdoc in zip(chunk, get_nlp().pipe([t for _i, t, _p in chunk]), strict=True):
-        est = estimate_text(text, sdoc) if pub is None else None
-        when = est[0] if est is not None else pub
-        out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
+    nlp = get_nlp()
+    with nlp.memory_zone():  # see _read_one
+        for (doc_id, text, pub), sdoc in zip(chunk, nlp.pipe([t for _i, t, _p in chunk]), strict=True):
+            est = estimate_text(text, sdoc) if pub is None else None
+            when = est[0] if est is not None else pub
+            out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
     return out
 
 
 def _read_one(item: ReadItem) -> tuple[str, Reading]:
+    """A pool task. Parsed in a spaCy memory zone: the strings and lexemes the text adds to the
+    vocabulary are freed when it is read (only plain records and parse bytes leave), so a worker's
+    memory does not grow with every new word of a long ingest (about 20 strings a news article).
+    The reading resources were built before the pool forked, outside any zone."""
     doc_id, text, published = item
-    return doc_id, read_text(doc_id, text, get_nlp()(text), published)
+    nlp = get_nlp()
+    with nlp.memory_zone():
+        return doc_id, read_text(doc_id, text, nlp(text), published)
 
 
 def _date_from_reuse(batch: Batch, docs: list[Doc]) -> None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from truceline.model import Evidence, Timex, make_span
@@ -728,7 +728,7 @@ def _p_dateparser(s: str, ctx: Ctx) -> tuple[str, str] | None:
     return "DATE", _fmt(d, gran)
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded: one per document date, and an archive has thousands
 def _dateparser(dct: date | None) -> Any:
     from datetime import datetime
 

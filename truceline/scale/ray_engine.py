@@ -82,6 +82,13 @@ class ReaderActor:
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
         self.nlp = get_nlp()  # loaded and verified once per worker
+        from datetime import date
+
+        from truceline.nlp.pool import WARM_TEXT
+        from truceline.nlp.stage import read_parsed
+
+        # the reading resources are built now, outside the memory zones __call__ parses in
+        read_parsed("warm", WARM_TEXT, self.nlp(WARM_TEXT), date(2020, 10, 10))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         from truceline.nlp.runtime import BATCH_SIZE as PIPE_BATCH
@@ -89,12 +96,14 @@ class ReaderActor:
 
         ids = [str(i) for i in batch["id"]]
         texts = [str(t) for t in batch["text"]]
-        sdocs = self.nlp.pipe(texts, batch_size=PIPE_BATCH)
-        if self.mode == "estimate":
-            out = [json.dumps(list(estimate_text(t, s)), ensure_ascii=False) for t, s in zip(texts, sdocs, strict=True)]
-        else:
-            published = [None if p is None else str(p) for p in batch["published"]]
-            out = [reading_to_json(read_text(i, t, s, p)) for i, t, s, p in zip(ids, texts, sdocs, published, strict=True)]
+        with self.nlp.memory_zone():  # the batch's new words leave the vocabulary with it (see stage._read_one)
+            sdocs = self.nlp.pipe(texts, batch_size=PIPE_BATCH)
+            if self.mode == "estimate":
+                out = [json.dumps(list(estimate_text(t, s)), ensure_ascii=False) for t, s in zip(texts, sdocs, strict=True)]
+            else:
+                published = [None if p is None else str(p) for p in batch["published"]]
+                out = [reading_to_json(read_text(i, t, s, p))
+                       for i, t, s, p in zip(ids, texts, sdocs, published, strict=True)]  # fmt: skip
         return {"id": ids, "out": out}
 
 
