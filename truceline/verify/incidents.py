@@ -83,24 +83,28 @@ def _wording(a: MentionInfo, b: MentionInfo) -> float:
 
 def same_incident(a: MentionInfo, b: MentionInfo) -> bool:
     """Whether two mentions can be the same real-world event (see the module docstring)."""
+    # every test below must pass, so their order only matters for speed: the cheap ones first,
+    # the wording (a set union) only when a test needs it
     if a.event.plover != b.event.plover:
         return False
-    wording = _wording(a, b)
-    if a.doc.id == b.doc.id and wording < SAME_DOC_WORDING:
-        return False  # one report rarely tells one event twice in other words
     if a.parts and b.parts:
         if not a.parts & b.parts:
             return False
         if not (a.parts <= b.parts or b.parts <= a.parts or len(a.parts & b.parts) >= 2):
             return False
-    elif wording < NO_ACTOR_WORDING:  # nothing to compare but the words
-        return False
     window = timedelta(days=WINDOW_DAYS.get(a.event.plover, DEFAULT_WINDOW))
     if a.days and b.days:
         if a.days[0] - window > b.days[1] or b.days[0] - window > a.days[1]:
             return False
-    if not (a.explicit and b.explicit) and wording < UNDATED_WORDING:
-        return False  # dated only by their reports: the words must say it is the same event
+    same_doc, both_dated = a.doc.id == b.doc.id, a.explicit and b.explicit
+    if same_doc or not (a.parts and b.parts) or not both_dated:
+        wording = _wording(a, b)
+        if same_doc and wording < SAME_DOC_WORDING:
+            return False  # one report rarely tells one event twice in other words
+        if not (a.parts and b.parts) and wording < NO_ACTOR_WORDING:  # nothing to compare but the words
+            return False
+        if not both_dated and wording < UNDATED_WORDING:
+            return False  # dated only by their reports: the words must say it is the same event
     if a.coords and b.coords and haversine_km(*a.coords, *b.coords) > MAX_KM:
         return False
     return cosine(a.vector, b.vector) >= MIN_WORDING
