@@ -213,6 +213,18 @@ def test_small_chunks_give_the_same_links(monkeypatch) -> None:
     assert links_for(DOCS) == expected
 
 
+def test_stored_passages_compared_in_chunks_give_the_same_links(monkeypatch) -> None:
+    """A batch meets the stored candidates a few at a time (bounded memory): same links, new-new ones included."""
+    stored = {**{k: DOCS[k] for k in ("a", "unrelated")}, "b2": DOCS["b"].replace("Shelling", "Gunfire"),
+              "a2": DOCS["a"].replace("Monday", "Tuesday")}
+    new = {"b": DOCS["b"], "c": DOCS["c"]}
+    expected = links_for(new, stored)
+    assert {("b", "c"), ("a", "b"), ("a", "c"), ("b", "b2")} <= set(pairs(expected))
+    assert len(all_passages(stored)) > 3
+    monkeypatch.setattr(reuse, "STORED_CHUNK", 2)
+    assert links_for(new, stored) == expected
+
+
 def test_stale_stored_passages_are_not_linked() -> None:
     """A stored passage whose document text changed since must not link to the new text."""
     stored = all_passages({"a": DOCS["a"]})

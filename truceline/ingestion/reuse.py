@@ -58,6 +58,7 @@ DEFAULT_THRESHOLD = 0.6
 DEFAULT_CONTAINMENT = 0.8
 ESTIMATE_SLACK = 2.0  # standard errors of the MinHash estimate allowed below a threshold
 PAIR_CHUNK = 2_000_000  # candidate pairs expanded at once, to bound memory
+STORED_CHUNK = 4096  # stored passages sorted with a batch's new ones at once, to bound memory
 
 # Which link to keep when several describe one re-use (lower first), among links of the
 # same confirmation (Jaccard before containment): a sentence pair is the fullest context,
@@ -151,7 +152,7 @@ def find_reuse(
     if not any(is_new):
         return []
     values = [sketch_values(p.signature) for p in items]
-    pairs = sorted(_candidates(items, is_new, values, threshold, containment))
+    pairs = sorted(_chunked_candidates(items, is_new, values, threshold, containment))
     known: dict[str, str] = {}
     if texts_of is not None and pairs:
         known = texts_of(sorted({items[k].doc_id for pair in pairs for k in pair}))
@@ -220,6 +221,33 @@ def _candidates(
         keep = _plausible(matrix, sizes, left, right, threshold, containment)
         pairs.update(zip(usable[left[keep]].tolist(), usable[right[keep]].tolist(), strict=True))
     return pairs
+
+
+def _chunked_candidates(
+    items: list[Passage],
+    is_new: list[bool],
+    values: list[tuple[int, np.ndarray]],
+    threshold: float,
+    containment: float,
+) -> set[tuple[int, int]]:
+    """:func:`_candidates`, with the stored passages taken :data:`STORED_CHUNK` at a time.
+
+    Every candidate pair has a new side, and whether a pair is a candidate depends on its two
+    passages only, so the union over chunks (each: all new passages + one chunk of stored ones)
+    is the same set. Why: the sort and the pair arrays grow with the passages sorted together,
+    and the stored side grows with the store (about 0.2 of its passages share a MinHash value
+    with a batch), so one sort over all of them made a 10,000-article ingest's peak memory grow.
+    """
+    n_new = sum(is_new)  # _merge puts the new passages first
+    if len(items) - n_new <= STORED_CHUNK:
+        return _candidates(items, is_new, values, threshold, containment)
+    out: set[tuple[int, int]] = set()
+    for start in range(n_new, len(items), STORED_CHUNK):
+        idx = [*range(n_new), *range(start, min(start + STORED_CHUNK, len(items)))]
+        got = _candidates([items[k] for k in idx], [is_new[k] for k in idx], [values[k] for k in idx],
+                          threshold, containment)  # fmt: skip
+        out.update((idx[i], idx[j]) for i, j in got)  # idx is increasing: i < j stays idx[i] < idx[j]
+    return out
 
 
 def _doc_codes(items: list[Passage]) -> np.ndarray:
