@@ -104,14 +104,12 @@ def test_an_events_place_is_linked_to_the_geocoded_place(tmp_path):
 def test_pool_tasks_leave_the_vocabulary_as_they_found_it():
     """A worker reads in a spaCy memory zone: a text's new words do not stay in the vocabulary
     (a long ingest would grow with every name), and the reading is the one read outside a zone."""
-    from datetime import date
-
-    from truceline.nlp.pool import WARM_TEXT
+    from truceline.nlp.pool import warm_reading
     from truceline.nlp.runtime import get_nlp
-    from truceline.nlp.stage import _prefetch_many, _read_one, read_parsed, read_text
+    from truceline.nlp.stage import _prefetch_many, _read_one, read_text
 
     nlp = get_nlp()
-    read_parsed("warm", WARM_TEXT, nlp(WARM_TEXT), date(2020, 10, 10))  # resources built outside zones, as before a fork
+    warm_reading()  # resources built outside zones, as before a fork
     text = ("Qorvantic rebels shelled Zembrovia on Monday, the Klavenic defence ministry said. "
             "\"We will answer Vruntaal's attack,\" spokesman Ostrevik Palandur told reporters.")
     before = len(nlp.vocab.strings)

@@ -146,14 +146,12 @@ def find_reuse(batch: Batch) -> None:
     stored = streaming.candidate_passages(batch.conn, batch.passages, exclude=ids)
     existing = [reuse.Passage(**{k: v for k, v in r.items() if k != "id"}) for r in stored]
 
-    def text_of(doc_id: str) -> str:
-        if doc_id not in texts:
-            texts.update(repo.clean_texts(batch.conn, [doc_id]))
-        return texts[doc_id]
-
     def texts_of(doc_ids: list[str]) -> dict[str, str]:  # the stored texts of every candidate pair, in one query
         texts.update(repo.clean_texts(batch.conn, [d for d in doc_ids if d not in texts]))
         return texts
+
+    def text_of(doc_id: str) -> str:
+        return texts_of([doc_id])[doc_id]
 
     batch.reuse = reuse.find_reuse(batch.passages, existing, text_of, texts_of=texts_of)
 

@@ -28,12 +28,10 @@ WARM_TEXT = ("Chile and Peru agreed to a ceasefire in Lima on Friday, the Brazil
              "said. \"We call on both sides to respect it,\" he added.")
 
 
-def open_pool(workers: int):
-    """A pool kept across batches, forked after the model *and* the reading resources are loaded.
-
-    One document is read in the parent first, so the actor dictionary, gazetteer and event
-    models (loaded on first use) are in memory before the fork and shared copy-on-write.
-    """
+def warm_reading() -> None:
+    """Load the model and build every reading resource (actor dictionary, gazetteer, event
+    models: built on first use) by reading one document: before a fork, so workers share them,
+    and before any memory zone, so they are built with permanent strings."""
     from datetime import date
 
     from truceline.nlp.runtime import get_nlp
@@ -41,4 +39,10 @@ def open_pool(workers: int):
 
     nlp = get_nlp()
     read_parsed("warm", WARM_TEXT, nlp(WARM_TEXT), date(2020, 10, 10))
+
+
+def open_pool(workers: int):
+    """A pool kept across batches, forked after the model *and* the reading resources are loaded
+    (:func:`warm_reading`), shared copy-on-write."""
+    warm_reading()
     return mp.get_context("fork").Pool(processes=workers)

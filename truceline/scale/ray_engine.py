@@ -82,13 +82,9 @@ class ReaderActor:
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
         self.nlp = get_nlp()  # loaded and verified once per worker
-        from datetime import date
+        from truceline.nlp.pool import warm_reading
 
-        from truceline.nlp.pool import WARM_TEXT
-        from truceline.nlp.stage import read_parsed
-
-        # the reading resources are built now, outside the memory zones __call__ parses in
-        read_parsed("warm", WARM_TEXT, self.nlp(WARM_TEXT), date(2020, 10, 10))
+        warm_reading()  # the reading resources are built now, outside the memory zones __call__ parses in
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         from truceline.nlp.runtime import BATCH_SIZE as PIPE_BATCH

@@ -825,9 +825,8 @@ class ClaimIndex:
                 self.by_doc[ev.span.doc_id].append((ev.span.start, ev.span.end, cl.id))
 
 
-def claim_links(c: Cluster, result: Verification, index: ClaimIndex | None = None) -> list[str]:
+def claim_links(c: Cluster, index: ClaimIndex) -> list[str]:
     """Claims of the claims step about the breach events and accusations of this agreement."""
-    index = index or ClaimIndex(result.claims)
     out: set[str] = set()
     for m in c.mentions:
         for e in m.accusation_events:
@@ -841,7 +840,7 @@ def claim_links(c: Cluster, result: Verification, index: ClaimIndex | None = Non
 BREACH_STATUSES = {"breached", "collapsed"}
 
 
-def build(corpus: Corpus, r: Reader, c: Cluster, result: Verification, claims: ClaimIndex | None = None) -> Agreement:
+def build(corpus: Corpus, r: Reader, c: Cluster, claims: ClaimIndex) -> Agreement:
     first = c.mentions[0]
     aid = stable_id("agr", first.doc_id, first.start, first.kind)
     strong = [p for m in c.mentions if not m.weak_parties for p in m.parties]
@@ -860,7 +859,7 @@ def build(corpus: Corpus, r: Reader, c: Cluster, result: Verification, claims: C
         mediators=mediators, proposer=proposer, date=c.date(), location=place.name if place else None,
         place_id=place.id if place else None, status=history[-1].status if history else "proposed",  # type: ignore[arg-type]
         breached=any(h.status in BREACH_STATUSES for h in history),
-        history=history, claim_ids=claim_links(c, result, claims), doc_ids=sorted(c.docs()), evidence=evidence,
+        history=history, claim_ids=claim_links(c, claims), doc_ids=sorted(c.docs()), evidence=evidence,
     )  # fmt: skip
     if c.kind != "plan" and not c.call:
         agreement.commitments = commitments(corpus, r, c, agreement)
@@ -1218,5 +1217,5 @@ def find_agreements(corpus: Corpus, result: Verification) -> None:
     mentions = [m for d in order for s in r.sents[d.id] for m in sentence_mentions(corpus, r, s)]
     clusters = merge(mentions)
     claims = ClaimIndex(result.claims)
-    agreements = [build(corpus, r, c, result, claims) for c in clusters]
+    agreements = [build(corpus, r, c, claims) for c in clusters]
     result.agreements = sorted(agreements, key=lambda a: (a.date or "", a.id))
