@@ -43,6 +43,9 @@ def warm_reading() -> None:
 
 def open_pool(workers: int):
     """A pool kept across batches, forked after the model *and* the reading resources are loaded
-    (:func:`warm_reading`), shared copy-on-write."""
+    (:func:`warm_reading`), shared copy-on-write. Each worker tunes its C allocator to give
+    freed memory back (:mod:`truceline.scale.allocator`): it lives for the whole ingest."""
+    from truceline.scale.allocator import tune_allocator
+
     warm_reading()
-    return mp.get_context("fork").Pool(processes=workers)
+    return mp.get_context("fork").Pool(processes=workers, initializer=tune_allocator)

@@ -19,6 +19,7 @@ from typing import Any
 from truceline.batch import Batch, Doc, stage
 from truceline.model import Actor, Event, Mention, Place, Quote, Timex
 from truceline.nlp.runtime import BATCH_SIZE, get_nlp
+from truceline.scale.allocator import release
 from truceline.text import paragraphs
 
 READ_LANGUAGES = {"en"}
@@ -216,6 +217,7 @@ def _prefetch_many(chunk: list[ReadItem]) -> list[tuple[str, str, str | None, tu
             est = estimate_text(text, sdoc) if pub is None else None
             when = est[0] if est is not None else pub
             out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
+    release()
     return out
 
 
@@ -227,7 +229,9 @@ def _read_one(item: ReadItem) -> tuple[str, Reading]:
     doc_id, text, published = item
     nlp = get_nlp()
     with nlp.memory_zone():
-        return doc_id, read_text(doc_id, text, nlp(text), published)
+        out = doc_id, read_text(doc_id, text, nlp(text), published)
+    release()  # every few tasks, the heap's free pages go back (a no-op outside a tuned worker)
+    return out
 
 
 def _date_from_reuse(batch: Batch, docs: list[Doc]) -> None:

@@ -85,6 +85,9 @@ class ReaderActor:
         from truceline.nlp.pool import warm_reading
 
         warm_reading()  # the reading resources are built now, outside the memory zones __call__ parses in
+        from truceline.scale.allocator import tune_allocator
+
+        tune_allocator()  # a long-lived worker: freed memory goes back to the system (scale/allocator.py)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         from truceline.nlp.runtime import BATCH_SIZE as PIPE_BATCH
@@ -100,6 +103,9 @@ class ReaderActor:
                 published = [None if p is None else str(p) for p in batch["published"]]
                 out = [reading_to_json(read_text(i, t, s, p))
                        for i, t, s, p in zip(ids, texts, sdocs, published, strict=True)]  # fmt: skip
+        from truceline.scale.allocator import release
+
+        release(every=8)  # calls of BATCH_SIZE (4) documents: one trim per 32, as in the pool (16 tasks of 2)
         return {"id": ids, "out": out}
 
 
