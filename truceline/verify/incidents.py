@@ -78,7 +78,10 @@ def _wording(a: MentionInfo, b: MentionInfo) -> float:
     if a.words is None or b.words is None:
         return lexical_similarity(a.event.evidence[0].span.text, b.event.evidence[0].span.text)
     wa, wb = a.words, b.words
-    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    if not wa or not wb:
+        return 0.0
+    shared = len(wa & wb)  # |A | B| = |A| + |B| - |A & B|: no union set built
+    return shared / (len(wa) + len(wb) - shared)
 
 
 def same_incident(a: MentionInfo, b: MentionInfo) -> bool:
@@ -175,7 +178,10 @@ def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
       of each mention in one global order, rarest first, sets that reach Jaccard t share one
       of their first ``|x| - ceil(t|x|) + 1`` words); only those pairs are looked at. Without
       this, mentions dated only by their reports (or not at all: undated articles) met every
-      other mention of their type.
+      other mention of their type. At t = 0.3 a prefix is most of a sentence's words, so each
+      word's mentions are also swept in date order (those with days meet only the ones within
+      the window, as above), and a pair is kept only when its Jaccard does reach t: on 924
+      news articles, 332,000 such pairs were proposed and 925 were one incident.
 
     Pairs with participants on both sides must share one.
     """
@@ -206,11 +212,28 @@ def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
         for j in explicit + loose:
             if j != i:
                 add(i, j)
+    tried: set[tuple[int, int]] = set()  # a pair shares several prefix words: its words are compared once
+
+    def worded(i: int, j: int) -> None:  # not both explicitly dated: the words must reach UNDATED_WORDING
+        key = (i, j) if i < j else (j, i)
+        if key in tried or (infos[i].explicit and infos[j].explicit):
+            return
+        tried.add(key)
+        if _wording(infos[i], infos[j]) >= UNDATED_WORDING:
+            add(i, j)
+
     for members in _prefix_index(infos).values():
-        for k, i in enumerate(members):
-            for j in members[k + 1:]:
-                if not (infos[i].explicit and infos[j].explicit) and near(i, j):
-                    add(i, j)
+        dated = sorted((i for i in members if infos[i].days), key=lambda i: infos[i].days[0])
+        for k, i in enumerate(dated):
+            reach = infos[i].days[1] + window
+            for j in dated[k + 1:]:
+                if infos[j].days[0] > reach:
+                    break
+                worded(i, j)
+        for i in (i for i in members if not infos[i].days):  # no days: near every other mention
+            for j in members:
+                if j != i:
+                    worded(i, j)
     return out
 
 
