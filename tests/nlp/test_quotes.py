@@ -124,3 +124,18 @@ def test_unclosed_quote_does_not_crash(nlp):
 def test_scare_quote_is_not_a_direct_quote(nlp):
     text = "The so-called “peace corridor” was closed again on Monday."
     assert not [q for q in run(nlp, text) if q.kind == "direct"]
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("The governor called for more school funding on Thursday.", "call for"),  # "on Thursday" is the time
+    ("The envoy called on Friday for an immediate ceasefire.", "call for"),
+    ("The mayor called on residents for patience.", "call on"),  # both undated: the nearest
+])
+def test_a_verb_with_two_cue_prepositions_takes_the_undated_nearest(nlp, text, cue):
+    """Both prepositions hang on the verb in these parses; the choice used to follow set order,
+    so one text read differently under another PYTHONHASHSEED (a run, a worker)."""
+    from truceline.nlp.quotes import _cue_of
+
+    verb = next(t for t in nlp(text) if t.lemma_ == "call")
+    assert {c.lower_ for c in verb.children if c.dep_ == "prep"} >= {"on", "for"}  # the case in point
+    assert _cue_of(verb)[0] == cue

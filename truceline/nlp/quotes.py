@@ -54,7 +54,7 @@ _EXPRESS_OBJECTS = {
     "readiness", "willingness", "alarm", "outrage", "sympathy", "dismay", "displeasure",
     "anger", "frustration", "optimism", "appreciation", "interest", "objection", "protest",
 }
-_PHRASE_PREPS = {"call": {"for", "on"}, "warn": {"against", "of"}, "urge": set()}
+_PHRASE_PREPS: dict[str, tuple[str, ...]] = {"call": ("for", "on"), "warn": ("against", "of"), "urge": ()}
 _OBJECT_CUES = {"urge", "call", "ask", "tell", "accuse", "blame", "warn", "deny", "describe", "criticize",
                 "criticise", "condemn", "denounce", "express"}
 _TWITTER = re.compile(r"\b(twitter|tweet(?:ed|s|ing)?)\b", re.I)
@@ -182,10 +182,16 @@ def _cue_of(tok: Any) -> tuple[str, list[Any]] | None:
     if lemma == "express":
         objs = [c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in _EXPRESS_OBJECTS]
         return ("express", objs) if objs else None
-    for prep in _PHRASE_PREPS.get(lemma, ()):
-        hit = [c for c in tok.children if c.dep_ in ("prep", "prt") and c.lower_ == prep]
-        if hit:
-            return f"{lemma} {prep}", hit
+    # With two cue prepositions on the verb, a dated one is the time ("called on Friday for a
+    # ceasefire", "called for funding on Thursday"), and of the others the nearest makes the
+    # cue ("called on residents for patience"). A choice by set order made it depend on
+    # PYTHONHASHSEED, so two runs could read one text differently.
+    preps = _PHRASE_PREPS.get(lemma, ())
+    hits = [c for c in tok.children if c.dep_ in ("prep", "prt") and c.lower_ in preps]
+    if hits:
+        undated = [c for c in hits if not any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in c.children)]
+        prep = min(undated or hits, key=lambda c: abs(c.i - tok.i)).lower_
+        return f"{lemma} {prep}", [c for c in hits if c.lower_ == prep]
     if lemma == "point":
         out = [c for c in tok.children if c.dep_ == "prt" and c.lower_ == "out"]
         return ("point out", out) if out else None
