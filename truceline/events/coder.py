@@ -281,13 +281,16 @@ def _pattern_code(tok, key: tuple[str, str | None], lex: Lexicon) -> str | None:
     preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt", "agent"}}
     words = {t.lemma_.lower() for c in tok.children if c.dep_ in OBJ_DEPS | {"prep", "prt", "agent", "acomp"}
              for t in _phrase(c)}
+    # a word of a pattern matches an object word, or (4+ letters) is a stem of one: every stem of
+    # 4+ letters of every object word, in one set, so each pattern word is one lookup
+    stems = words | {x[:k] for x in words for k in range(4, len(x))}
     best, best_n = None, 0
     for b in blocks:
         for prep, ws, code in lex.patterns.get(b, ()):
             if prep and prep not in preps:
                 continue
-            if not all(w in words or (len(w) >= 4 and any(x.startswith(w) for x in words)) for w in ws):
-                continue  # a word of the pattern, or (4+ letters) a stem of one of the object words
+            if not all(w in stems for w in ws):
+                continue
             n = len(ws) + (1 if prep else 0)
             if n > best_n:
                 best, best_n = code, n
