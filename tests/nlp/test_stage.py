@@ -124,3 +124,37 @@ def test_pool_tasks_leave_the_vocabulary_as_they_found_it():
     assert [m.model_dump() for m in got.mentions] == [m.model_dump() for m in expected.mentions]
     assert got.parses == expected.parses
     assert ahead[0][0] == "d2" and ahead[0][4].events
+
+
+_READ_ALL = """
+import hashlib, json, sys
+from pathlib import Path
+from truceline.nlp.runtime import get_nlp
+from truceline.nlp.stage import read_text
+texts = [p.read_text("utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))] + [sys.argv[2]]
+nlp = get_nlp()
+out = []
+for i, text in enumerate(texts):
+    r = read_text(f"d{i}", text, nlp(text), "2020-10-12")
+    out.append({k: [x.model_dump(mode="json") for x in getattr(r, k)]
+                for k in ("actors", "mentions", "quotes", "timex", "places", "events")})
+print(hashlib.sha256(json.dumps(out, sort_keys=True).encode()).hexdigest())
+"""
+
+
+def test_readings_do_not_depend_on_the_hash_seed():
+    """Every process (a run, a pool worker, a Ray actor) has its own string-hash seed, so any
+    choice that follows set or hash order reads one text differently in two of them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "examples" / "karabakh-2020"
+    extra = "The envoy called on Friday for an immediate ceasefire. The governor called for calm on Thursday."
+    digests = set()
+    for seed in ("1", "2", "3"):
+        run = subprocess.run([sys.executable, "-c", _READ_ALL, str(sample), extra], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300, check=True)  # fmt: skip
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
