@@ -126,3 +126,21 @@ def test_one_of_matches_exactly_the_listed_values_on_both_backends(db_url):
         assert got(passage_bands.c.doc_id, ["d1", "x", "d'1"]) == ["d1", "d1"]  # a quote in a value stays a value
         assert got(passage_bands.c.key, []) == []
     engine.dispose()
+
+
+def test_passage_band_rows_are_each_passages_band_keys_sorted():
+    """The batch-wide numpy build of ``passage_bands`` rows gives what one passage at a time gives."""
+    from types import SimpleNamespace
+
+    from truceline.ingestion.dedup import sketch
+    from truceline.ingestion.reuse import NUM_PERM, band_keys
+    from truceline.store.streaming import passage_band_rows
+
+    sets = [{"a b c", "b c d", "c d e"}, {"b c d", "x y z"}, set(), {"a b c"}]
+    stored = [SimpleNamespace(id=10 + i, doc_id=f"d{i % 2}", signature=sketch(s, NUM_PERM)) for i, s in enumerate(sets)]
+    stored.append(SimpleNamespace(id=99, doc_id="d9", signature=b"not a signature"))  # an old store's: no bands
+    expected = sorted((k, r.id, r.doc_id) for r in stored[:4] for k in band_keys(r.signature))
+    got = passage_band_rows(stored)
+    assert got == expected
+    assert len(got) == 3 * NUM_PERM and len(set(got)) == len(got)  # the empty set and the bad signature add none
+    assert passage_band_rows([]) == []

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -57,7 +58,6 @@ def one_of(conn: Connection, column: Column[Any], values: list[Any]) -> ColumnEl
 def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
     """Replace the band rows of these documents from their stored passages and signature."""
     from truceline.ingestion.dedup import doc_band_keys
-    from truceline.ingestion.reuse import band_keys
 
     def safe(keys_of: Callable[[bytes], Iterable[int]], signature: bytes) -> list[int]:
         try:
@@ -68,15 +68,47 @@ def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
     for chunk in _chunks(sorted(set(doc_ids)), 500):
         conn.execute(delete(passage_bands).where(passage_bands.c.doc_id.in_(chunk)))
         conn.execute(delete(document_bands).where(document_bands.c.doc_id.in_(chunk)))
-        rows = sorted((k, r.id, r.doc_id)
-                      for r in conn.execute(select(passages.c.id, passages.c.doc_id, passages.c.signature)
-                                            .where(passages.c.doc_id.in_(chunk)))
-                      for k in safe(band_keys, r.signature))  # fmt: skip
-        bulk_insert(conn, passage_bands, ("key", "passage_id", "doc_id"), rows)
+        stored = conn.execute(select(passages.c.id, passages.c.doc_id, passages.c.signature)
+                              .where(passages.c.doc_id.in_(chunk))).all()  # fmt: skip
+        bulk_insert(conn, passage_bands, ("key", "passage_id", "doc_id"), passage_band_rows(stored))
         drows = sorted((k, r.id)
                        for r in conn.execute(select(documents.c.id, documents.c.signature).where(documents.c.id.in_(chunk)))
                        for k in safe(doc_band_keys, r.signature))  # fmt: skip
         bulk_insert(conn, document_bands, ("key", "doc_id"), drows)
+
+
+def passage_band_rows(stored: Iterable[Any]) -> list[tuple[int, int, str]]:
+    """``(key, passage id, doc id)`` for every one-row band of the passages ``stored`` (rows with
+    ``id``, ``doc_id``, ``signature``), sorted: what ``passage_bands`` holds for them.
+
+    The keys are :func:`~truceline.ingestion.reuse.band_keys`, made for all the passages at once
+    with numpy (a batch has some 90,000) and sorted there; one passage never repeats a key, as
+    each carries its position. A signature that is not a current one joins no band.
+    """
+    from truceline.ingestion.dedup import sketch_values
+
+    ids, docs, values = [], [], []
+    for r in stored:
+        try:
+            size, vals = sketch_values(r.signature)
+        except ValueError:  # an old store's signature: no bands until it is recomputed
+            continue
+        if size:
+            ids.append(r.id)
+            docs.append(r.doc_id)
+            values.append(vals)
+    if not ids:
+        return []
+    keys_parts, owner_parts = [], []
+    for width in sorted({len(v) for v in values}):  # one width in practice (NUM_PERM)
+        idx = [i for i, v in enumerate(values) if len(v) == width]
+        block = (np.arange(width, dtype=np.int64) << 32) | np.stack([values[i] for i in idx]).astype(np.int64)
+        keys_parts.append(block.ravel())
+        owner_parts.append(np.repeat(np.asarray(idx, dtype=np.int64), width))
+    keys, owner = np.concatenate(keys_parts), np.concatenate(owner_parts)
+    pid = np.asarray(ids, dtype=np.int64)[owner]
+    order = np.lexsort((pid, keys))  # by key, then passage id
+    return list(zip(keys[order].tolist(), pid[order].tolist(), [docs[i] for i in owner[order].tolist()], strict=True))
 
 
 def bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
