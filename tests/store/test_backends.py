@@ -134,7 +134,7 @@ def test_passage_band_rows_are_each_passages_band_keys_sorted():
 
     from truceline.ingestion.dedup import sketch
     from truceline.ingestion.reuse import NUM_PERM, band_keys
-    from truceline.store.streaming import passage_band_rows
+    from truceline.store.streaming import band_matrix, passage_band_rows
 
     sets = [{"a b c", "b c d", "c d e"}, {"b c d", "x y z"}, set(), {"a b c"}]
     stored = [SimpleNamespace(id=10 + i, doc_id=f"d{i % 2}", signature=sketch(s, NUM_PERM)) for i, s in enumerate(sets)]
@@ -144,3 +144,6 @@ def test_passage_band_rows_are_each_passages_band_keys_sorted():
     assert got == expected
     assert len(got) == 3 * NUM_PERM and len(set(got)) == len(got)  # the empty set and the bad signature add none
     assert passage_band_rows([]) == []
+    keys, owner = band_matrix([r.signature for r in stored])  # what a batch asks the store about
+    assert sorted(set(keys.tolist())) == sorted({k for r in stored[:4] for k in band_keys(r.signature)})
+    assert sorted(set(owner.tolist())) == [0, 1, 3]

@@ -79,36 +79,43 @@ def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
 
 def passage_band_rows(stored: Iterable[Any]) -> list[tuple[int, int, str]]:
     """``(key, passage id, doc id)`` for every one-row band of the passages ``stored`` (rows with
-    ``id``, ``doc_id``, ``signature``), sorted: what ``passage_bands`` holds for them.
+    ``id``, ``doc_id``, ``signature``), sorted: what ``passage_bands`` holds for them."""
+    stored = list(stored)
+    keys, owner = band_matrix([r.signature for r in stored])
+    if not len(keys):
+        return []
+    pid = np.asarray([r.id for r in stored], dtype=np.int64)[owner]
+    order = np.lexsort((pid, keys))  # by key, then passage id
+    return list(zip(keys[order].tolist(), pid[order].tolist(), [stored[i].doc_id for i in owner[order].tolist()],
+                    strict=True))  # fmt: skip
 
-    The keys are :func:`~truceline.ingestion.reuse.band_keys`, made for all the passages at once
-    with numpy (a batch has some 90,000) and sorted there; one passage never repeats a key, as
-    each carries its position. A signature that is not a current one joins no band.
+
+def band_matrix(signatures: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The :func:`~truceline.ingestion.reuse.band_keys` of many passage signatures at once, and for
+    each key the index of its signature.
+
+    Built with numpy for a whole batch (some 90,000 keys) rather than a list per passage. One
+    passage never repeats a key, as each carries its position. A signature that is not a current
+    one (an old store's) joins no band until it is recomputed, nor does an empty set's.
     """
     from truceline.ingestion.dedup import sketch_values
 
-    ids, docs, values = [], [], []
-    for r in stored:
+    index, values = [], []
+    for i, signature in enumerate(signatures):
         try:
-            size, vals = sketch_values(r.signature)
-        except ValueError:  # an old store's signature: no bands until it is recomputed
+            size, vals = sketch_values(signature)
+        except ValueError:
             continue
         if size:
-            ids.append(r.id)
-            docs.append(r.doc_id)
+            index.append(i)
             values.append(vals)
-    if not ids:
-        return []
-    keys_parts, owner_parts = [], []
+    keys_parts, owner_parts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for width in sorted({len(v) for v in values}):  # one width in practice (NUM_PERM)
-        idx = [i for i, v in enumerate(values) if len(v) == width]
-        block = (np.arange(width, dtype=np.int64) << 32) | np.stack([values[i] for i in idx]).astype(np.int64)
+        rows = [k for k, v in enumerate(values) if len(v) == width]
+        block = (np.arange(width, dtype=np.int64) << 32) | np.stack([values[k] for k in rows]).astype(np.int64)
         keys_parts.append(block.ravel())
-        owner_parts.append(np.repeat(np.asarray(idx, dtype=np.int64), width))
-    keys, owner = np.concatenate(keys_parts), np.concatenate(owner_parts)
-    pid = np.asarray(ids, dtype=np.int64)[owner]
-    order = np.lexsort((pid, keys))  # by key, then passage id
-    return list(zip(keys[order].tolist(), pid[order].tolist(), [docs[i] for i in owner[order].tolist()], strict=True))
+        owner_parts.append(np.repeat(np.asarray([index[k] for k in rows], dtype=np.int64), width))
+    return np.concatenate(keys_parts), np.concatenate(owner_parts)
 
 
 def bulk_insert(conn: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -134,9 +141,9 @@ def candidate_passages(conn: Connection, new: list[Any], exclude: set[str]) -> l
     Band keys held by more than :data:`~truceline.ingestion.reuse.MAX_POSTINGS` stored passages
     (common phrases) are skipped, so a batch's candidates do not grow with the store.
     """
-    from truceline.ingestion.reuse import MAX_POSTINGS, band_keys
+    from truceline.ingestion.reuse import MAX_POSTINGS
 
-    keys = sorted({k for p in new for k in band_keys(p.signature)})
+    keys = np.unique(band_matrix([p.signature for p in new])[0]).tolist()  # sorted, each once
     ids: set[int] = set()
     for chunk in _chunks(keys, MANY_CHUNK):
         sizes = conn.execute(select(passage_bands.c.key, func.count()).where(one_of(conn, passage_bands.c.key, chunk))
