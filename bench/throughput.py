@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -94,7 +96,47 @@ def cpu_seconds() -> float:
 
 
 def children_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    """The largest peak RSS among this process's descendants: those it reaped (``ru_maxrss`` of
+    its children) and those :class:`Descendants` saw alive (pool workers are the fork server's
+    children, and the server lives as long as this process)."""
+    return max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, Descendants.peak_mb)
+
+
+class Descendants(threading.Thread):
+    """Samples the ``VmHWM`` of every live descendant process twice a second.
+
+    A worker's high-water mark only rises, so the last sample before it exits is within half a
+    second of its peak; replaced workers are sampled while they run.
+    """
+
+    peak_mb = 0.0
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+
+    def run(self) -> None:
+        me = os.getpid()
+        while True:
+            parents: dict[int, int] = {}
+            for d in os.listdir("/proc"):
+                if d.isdigit():
+                    try:
+                        stat = Path(f"/proc/{d}/stat").read_text()
+                        parents[int(d)] = int(stat.rsplit(")", 1)[1].split()[1])
+                    except (OSError, ValueError, IndexError):
+                        continue
+            for pid in parents:
+                p, hops = pid, 0
+                while p in parents and p != me and hops < 8:
+                    p, hops = parents[p], hops + 1
+                if p == me and pid != me:
+                    try:
+                        hwm = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                                   if line.startswith("VmHWM:"))  # fmt: skip
+                    except (OSError, StopIteration, ValueError):
+                        continue
+                    Descendants.peak_mb = max(Descendants.peak_mb, hwm / 1024)
+            time.sleep(0.5)
 
 
 # --- one measurement (in a child process) ------------------------------------------------------
@@ -125,6 +167,12 @@ def measure_truceline(docs: list[str], workers: int, batch_size: int, verify: bo
     from truceline.nlp.territory import areas, shapes
 
     shapes(), areas()  # the boundary file: a one-document corpus may never ask where a place is
+    if workers > 1:  # the pool's fork server loads the model and reading resources once: also not timed
+        from truceline.nlp.pool import open_pool
+
+        pool = open_pool(workers)
+        pool.close()
+        pool.join()
     load_s = time.perf_counter() - t_load
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "texts"
@@ -147,6 +195,8 @@ def measure_truceline(docs: list[str], workers: int, batch_size: int, verify: bo
 
 
 def child(args: argparse.Namespace) -> None:
+    if Path("/proc/self/stat").exists():
+        Descendants().start()
     docs = {"cycled": cycled, "varied": varied}[args.corpus](args.n) if args.corpus else texts(args.limit)
     words = sum(len(t.split()) for t in docs)
     if args.one == "spacy":

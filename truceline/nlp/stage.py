@@ -84,7 +84,7 @@ def read_text(doc_id: str, text: str, sdoc, published: str | None) -> Reading:
 
 
 class LocalReader:
-    """Reads on this machine: in this process (``workers=1``) or a pool of forked worker processes.
+    """Reads on this machine: in this process (``workers=1``) or a pool of worker processes.
 
     The model is loaded once per process; with a pool each worker parses *and* reads its
     documents, so both scale with the cores, and readings (plain records) come back pickled.
@@ -98,8 +98,9 @@ class LocalReader:
     only when the document's final text and date are the ones it was read with (the pipeline
     cleans the next batch speculatively, before the current one is stored); otherwise it is read
     again, so the records never depend on the prefetch.
-    The pool is started on first use and kept for the reader's life (one fork per run, not per
-    batch); :meth:`close` stops it (the pipeline closes its reader at the end of a run).
+    The pool is started on first use and kept for the reader's life (its workers fork from a
+    warmed fork server and are replaced every few hundred tasks: :mod:`truceline.nlp.pool`);
+    :meth:`close` stops it (the pipeline closes its reader at the end of a run).
     """
 
     def __init__(self, workers: int = 1):
@@ -225,7 +226,7 @@ def _read_one(item: ReadItem) -> tuple[str, Reading]:
     """A pool task. Parsed in a spaCy memory zone: the strings and lexemes the text adds to the
     vocabulary are freed when it is read (only plain records and parse bytes leave), so a worker's
     memory does not grow with every new word of a long ingest (about 20 strings a news article).
-    The reading resources were built before the pool forked, outside any zone."""
+    The reading resources were built by the pool's fork server, outside any zone."""
     doc_id, text, published = item
     nlp = get_nlp()
     with nlp.memory_zone():
