@@ -44,3 +44,15 @@ def test_a_worker_reads_as_this_process_does():
     here = read_text("d1", text, get_nlp()(text), "2020-10-05")
     assert got.events and [e.model_dump() for e in got.events] == [e.model_dump() for e in here.events]
     assert [q.model_dump() for q in got.quotes] == [q.model_dump() for q in here.quotes]
+
+
+def test_a_missing_model_is_this_process_s_error_before_any_worker_starts(tmp_path, monkeypatch):
+    """Workers build their model in the fork server; a model that is not there must fail here,
+    with the runtime's message, not as an initializer error the pool would retry for ever."""
+    import pytest
+
+    from truceline.nlp import runtime
+
+    monkeypatch.setattr(runtime, "model_path", lambda: tmp_path)
+    with pytest.raises(runtime.ModelError, match="missing"):
+        open_pool(1)

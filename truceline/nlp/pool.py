@@ -57,6 +57,9 @@ def start_method() -> str:
 def open_pool(workers: int, tasks_per_worker: int = WORKER_TASKS) -> Any:
     """A pool kept across batches, its workers forked from the warmed fork server and each
     replaced after ``tasks_per_worker`` tasks."""
+    from truceline.nlp.runtime import model_path, verify_model
+
+    verify_model(model_path())  # a missing or altered model is this process's clear error, not a worker's
     ctx = mp.get_context(start_method())
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["truceline.nlp.worker_boot"])  # before the server starts (once per process)
