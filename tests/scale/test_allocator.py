@@ -1,7 +1,7 @@
 """Reader workers tune glibc's allocator so that large freed blocks go back to the system.
 
-Each check runs in a forked child: the settings change the whole process's allocator, and the
-test process must keep its own. The allocator's accounting comes from ``mallinfo2``.
+Each check runs in a fresh child process: the settings change the whole process's allocator, and
+the test process must keep its own. The allocator's accounting comes from ``mallinfo2``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def _block_goes_back(tune: bool) -> bool:
 
 
 def _in_child(fn, *args):
-    with mp.get_context("fork").Pool(1) as pool:
+    """``fn(*args)`` in a fresh interpreter: a fork of this process would inherit its heap, whose
+    free chunks can serve a large request without any new mapping, tuned or not."""
+    with mp.get_context("spawn").Pool(1) as pool:
         return pool.apply(fn, args)
 
 
