@@ -91,11 +91,12 @@ def vm_hwm_mb() -> float:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (pool workers): a figure that
-    other load on the machine changes far less than wall time."""
+    """CPU time of this process, of its finished children, and of the farther descendants
+    :class:`Descendants` sampled (pool workers are the fork server's children, reaped by it): a
+    figure that other load on the machine changes far less than wall time."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + sum(Descendants.cpu.values())
 
 
 def children_mb() -> float:
@@ -113,19 +114,22 @@ class Descendants(threading.Thread):
     """
 
     peak_mb = 0.0
+    cpu: dict[int, float] = {}  # pid -> CPU seconds last seen, for descendants that are not our children
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
 
     def run(self) -> None:
-        me = os.getpid()
+        me, tick = os.getpid(), os.sysconf("SC_CLK_TCK")
         while True:
             parents: dict[int, int] = {}
+            used: dict[int, float] = {}
             for d in os.listdir("/proc"):
                 if d.isdigit():
                     try:
-                        stat = Path(f"/proc/{d}/stat").read_text()
-                        parents[int(d)] = int(stat.rsplit(")", 1)[1].split()[1])
+                        fields = Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()
+                        parents[int(d)] = int(fields[1])
+                        used[int(d)] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
                     except (OSError, ValueError, IndexError):
                         continue
             for pid in parents:
@@ -133,6 +137,8 @@ class Descendants(threading.Thread):
                 while p in parents and p != me and hops < 8:
                     p, hops = parents[p], hops + 1
                 if p == me and pid != me:
+                    if parents[pid] != me:  # our own children are counted by RUSAGE_CHILDREN once reaped
+                        Descendants.cpu[pid] = max(Descendants.cpu.get(pid, 0.0), used[pid])
                     try:
                         hwm = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                                    if line.startswith("VmHWM:"))  # fmt: skip
