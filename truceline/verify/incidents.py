@@ -196,10 +196,6 @@ def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
             return
         out.add((i, j) if i < j else (j, i))
 
-    def near(i: int, j: int) -> bool:
-        a, b = infos[i].days, infos[j].days
-        return not a or not b or not (a[0] - window > b[1] or b[0] - window > a[1])
-
     explicit = sorted((i for i, x in enumerate(infos) if x.explicit and x.days), key=lambda i: infos[i].days[0])
     for k, i in enumerate(explicit):
         reach = infos[i].days[1] + window
