@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -196,13 +196,9 @@ def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
             return
         out.add((i, j) if i < j else (j, i))
 
-    explicit = sorted((i for i, x in enumerate(infos) if x.explicit and x.days), key=lambda i: infos[i].days[0])
-    for k, i in enumerate(explicit):
-        reach = infos[i].days[1] + window
-        for j in explicit[k + 1:]:
-            if infos[j].days[0] > reach:  # and so are all later ones: outside the window
-                break
-            add(i, j)
+    explicit = [i for i, x in enumerate(infos) if x.explicit and x.days]
+    for i, j in _within_window(explicit, infos, window):
+        add(i, j)
     loose = [i for i, x in enumerate(infos) if x.explicit and not x.days]  # a date with no days to compare
     for i in loose:
         for j in explicit + loose:
@@ -219,18 +215,25 @@ def _candidate_pairs(infos: list[MentionInfo]) -> set[tuple[int, int]]:
             add(i, j)
 
     for members in _prefix_index(infos).values():
-        dated = sorted((i for i in members if infos[i].days), key=lambda i: infos[i].days[0])
-        for k, i in enumerate(dated):
-            reach = infos[i].days[1] + window
-            for j in dated[k + 1:]:
-                if infos[j].days[0] > reach:
-                    break
-                worded(i, j)
+        for i, j in _within_window([i for i in members if infos[i].days], infos, window):
+            worded(i, j)
         for i in (i for i in members if not infos[i].days):  # no days: near every other mention
             for j in members:
                 if j != i:
                     worded(i, j)
     return out
+
+
+def _within_window(members: list[int], infos: list[MentionInfo], window: timedelta) -> Iterator[tuple[int, int]]:
+    """Pairs of ``members`` (mentions with days) whose days come within ``window`` of each other,
+    swept in order of their first day, so each meets only the ones that can."""
+    order = sorted(members, key=lambda i: infos[i].days[0])
+    for k, i in enumerate(order):
+        reach = infos[i].days[1] + window
+        for j in order[k + 1:]:
+            if infos[j].days[0] > reach:  # and so are all later ones: outside the window
+                break
+            yield i, j
 
 
 def _prefix_index(infos: list[MentionInfo]) -> dict[str, list[int]]:
