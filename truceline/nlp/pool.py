@@ -1,8 +1,8 @@
 """The reading pool: worker processes that parse and read, each started from a clean copy of the model.
 
-Workers are forked from a *fork server* (``multiprocessing``'s ``forkserver``), a small process
-started once that loads the model and builds every reading resource (:mod:`truceline.nlp.worker_boot`)
-and does nothing else; they share its pages copy-on-write. Forking them from the process that runs
+Workers are forked from a *fork server* (``multiprocessing``'s ``forkserver``), a process started
+once that loads the model and builds every reading resource (:mod:`truceline.nlp.worker_boot`), about
+960 MB, and does nothing else; they share its pages copy-on-write. Forking them from the process that runs
 the ingest instead would hand each worker whatever that process holds at the time, and it grows
 with the run (candidate rows, caches, the verification's resources).
 

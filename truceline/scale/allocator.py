@@ -73,5 +73,5 @@ def release(every: int = TRIM_EVERY) -> bool:
     _state["tasks"] += 1
     if _state["tasks"] % max(1, every):
         return False
-    libc = _libc()
-    return libc is not None and bool(libc.malloc_trim(0) >= 0)
+    _libc().malloc_trim(0)  # tuned, so glibc is there
+    return True
