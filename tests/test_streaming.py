@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import truceline
 from truceline.batch import STAGES
 from truceline.cli import app
+from truceline.pipeline import reprocess
 from truceline.store import streaming
 from truceline.store.engine import open_engine
 from truceline.store.schema import (
@@ -201,3 +202,27 @@ def test_band_keys_of_common_phrases_are_not_followed_but_copies_still_are(tmp_p
         assert common in candidates(4, common)  # the verbatim copy: by its hash
         assert rare in candidates(4, near_rare) and rare in candidates(1, near_rare)
     engine.dispose()
+
+
+def test_replaced_passages_leave_exactly_their_new_bands(sample_dir: Path, tmp_path: Path):
+    """Band rows carry no document: a reprocessed document's old rows are dropped by their keys
+    before its passages are replaced, so the table holds exactly the current passages' bands."""
+    from truceline.store.streaming import passage_band_rows
+
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    truceline.ingest([sample_dir], db=db, batch_size=2)
+    engine = open_engine(db)
+
+    def state() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        with engine.connect() as conn:
+            stored = conn.execute(select(passages.c.id, passages.c.signature)).all()
+            rows = sorted(tuple(r) for r in conn.execute(select(passage_bands.c.key, passage_bands.c.passage_id)))
+        return rows, passage_band_rows(stored)
+
+    before, expected = state()
+    assert before == expected and before
+    reprocess(engine=engine, batch_size=2)  # every passage deleted and written again, with new ids
+    after, expected = state()
+    engine.dispose()
+    assert after == expected
+    assert {p for _k, p in after}.isdisjoint({p for _k, p in before})  # new ids: none of the old rows survived

@@ -109,21 +109,22 @@ def test_one_of_matches_exactly_the_listed_values_on_both_backends(db_url):
     """The array-parameter IN used for a batch's band keys, hashes and ids: same rows as ``IN (...)``."""
     from sqlalchemy import insert, select
 
-    from truceline.store.schema import passage_bands
+    from truceline.store.schema import document_bands, passage_bands
     from truceline.store.streaming import one_of
 
     engine = open_engine(db_url)
     big = 63 << 32 | 0xFFFFFFFF  # the largest band key: position 63, value 2**32 - 1
-    rows = [{"key": k, "passage_id": i, "doc_id": f"d{i % 3}"} for i, k in enumerate([1, 5, 9, 2**40, big])]
+    keys = [1, 5, 9, 2**40, big]
     with engine.begin() as conn:
-        conn.execute(insert(passage_bands), rows)
+        conn.execute(insert(passage_bands), [{"key": k, "passage_id": i} for i, k in enumerate(keys)])
+        conn.execute(insert(document_bands), [{"key": k, "doc_id": f"d{i % 3}"} for i, k in enumerate(keys)])
     with engine.connect() as conn:
         def got(column, values):
             return sorted(r[0] for r in conn.execute(select(column).where(one_of(conn, column, values))))
 
         assert got(passage_bands.c.key, [5, big, 7, 2**40]) == [5, big, 2**40]
         assert got(passage_bands.c.passage_id, list(range(0, 50_000, 2))) == [0, 2, 4]
-        assert got(passage_bands.c.doc_id, ["d1", "x", "d'1"]) == ["d1", "d1"]  # a quote in a value stays a value
+        assert got(document_bands.c.doc_id, ["d1", "x", "d'1"]) == ["d1", "d1"]  # a quote in a value stays a value
         assert got(passage_bands.c.key, []) == []
     engine.dispose()
 
@@ -137,9 +138,9 @@ def test_passage_band_rows_are_each_passages_band_keys_sorted():
     from truceline.store.streaming import band_matrix, passage_band_rows
 
     sets = [{"a b c", "b c d", "c d e"}, {"b c d", "x y z"}, set(), {"a b c"}]
-    stored = [SimpleNamespace(id=10 + i, doc_id=f"d{i % 2}", signature=sketch(s, NUM_PERM)) for i, s in enumerate(sets)]
-    stored.append(SimpleNamespace(id=99, doc_id="d9", signature=b"not a signature"))  # an old store's: no bands
-    expected = sorted((k, r.id, r.doc_id) for r in stored[:4] for k in band_keys(r.signature))
+    stored = [SimpleNamespace(id=10 + i, signature=sketch(s, NUM_PERM)) for i, s in enumerate(sets)]
+    stored.append(SimpleNamespace(id=99, signature=b"not a signature"))  # an old store's: no bands
+    expected = sorted((k, r.id) for r in stored[:4] for k in band_keys(r.signature))
     got = passage_band_rows(stored)
     assert got == expected
     assert len(got) == 3 * NUM_PERM and len(set(got)) == len(got)  # the empty set and the bad signature add none

@@ -386,9 +386,24 @@ def _as_revision(revision: str, tmp_path: Path):
                 keep[t["name"]] = [i for i, c in enumerate(t["columns"]) if c["name"] in schema[t["name"]]]
         tables = [{**t, "columns": [t["columns"][i] for i in keep[t["name"]]]} for t in h["tables"] if t["name"] in keep]
         rows = [{"t": r["t"], "v": [r["v"][i] for i in keep[r["t"]]]} for r in rows if r["t"] in keep]
+        if "doc_id" in schema.get("passage_bands", []):  # before 0013 a band row named its passage's document
+            tables, rows = _with_band_doc_ids(tables, rows)
         return {**h, "revision": revision, "tables": tables}, rows
 
     return edit
+
+
+def _with_band_doc_ids(tables: list[dict], rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """passage_bands rows with the doc_id column revisions before 0013 had (their passage's document)."""
+    spec = next(t for t in tables if t["name"] == "passages")
+    pid, did = ([c["name"] for c in spec["columns"]].index(n) for n in ("id", "doc_id"))
+    doc_of = {r["v"][pid]: r["v"][did] for r in rows if r["t"] == "passages"}
+    bands = next(t for t in tables if t["name"] == "passage_bands")
+    owner = [c["name"] for c in bands["columns"]].index("passage_id")
+    doc_column = next(c for c in spec["columns"] if c["name"] == "doc_id")
+    tables = [{**t, "columns": [*t["columns"], doc_column]} if t is bands else t for t in tables]
+    rows = [{"t": r["t"], "v": [*r["v"], doc_of[r["v"][owner]]]} if r["t"] == "passage_bands" else r for r in rows]
+    return tables, rows
 
 
 def _as_revision_0008(tmp_path: Path):

@@ -139,3 +139,42 @@ def test_in_memory_sqlite_store_opens(url):
 
 def test_bare_path_means_sqlite_file(tmp_path):
     assert resolve_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_passage_bands_lose_doc_id_and_are_rebuilt_from_the_passages_signatures(db_url):
+    """0013: ``passage_bands`` keeps (key, passage_id) only, rebuilt from every stored passage's
+    signature (a stale row of 0012's table does not survive), and 0012's shape comes back down."""
+    from truceline.ingestion.dedup import sketch
+    from truceline.ingestion.reuse import NUM_PERM, band_keys
+
+    _upgrade_to(db_url, "0012")
+    engine = create_engine(db_url)
+    when = datetime(2020, 11, 5, tzinfo=UTC)
+    signatures = {1: sketch({"a b c", "b c d"}, NUM_PERM), 2: sketch({"x y z"}, NUM_PERM), 3: b"not a signature"}
+    with engine.begin() as conn:
+        conn.execute(sa.insert(_runs_0001).values(id=1, command="ingest", inputs=[], started_at=when, status="done",
+                                                  added=1, updated=0, unchanged=0, skipped=0, errors=[]))  # fmt: skip
+        conn.execute(sa.insert(_outlets_0001).values(id="wire", name="Wire"))
+        conn.execute(sa.insert(_docs_0001).values(
+            id="abc", outlet_id="wire", source="a.txt", format="text", published_source="unknown", language="en", is_english=True,
+            raw="x", received_text="x", clean_text="x", content_hash="h", signature=b"\x00", boilerplate=[],
+            segments=[], extra={}, run_id=1, updated_run_id=1, created_at=when, updated_at=when))  # fmt: skip
+        for pid, sig in signatures.items():
+            conn.execute(sa.insert(_passages_0001).values(id=pid, doc_id="abc", start=0, end=1, kind="sentence",
+                                                          norm_hash=f"n{pid}", signature=sig))  # fmt: skip
+        conn.execute(text("INSERT INTO passage_bands (key, passage_id, doc_id) VALUES (7, 1, 'abc')"))  # stale
+    engine.dispose()
+    expected = sorted((k, pid) for pid, sig in list(signatures.items())[:2] for k in band_keys(sig))
+    upgraded = open_engine(db_url)
+    assert [c["name"] for c in inspect(upgraded).get_columns("passage_bands")] == ["key", "passage_id"]
+    with upgraded.connect() as conn:
+        assert sorted(tuple(r) for r in conn.execute(text("SELECT key, passage_id FROM passage_bands"))) == expected
+    upgraded.dispose()
+    engine = create_engine(db_url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+        got = sorted(tuple(r) for r in conn.execute(text("SELECT key, passage_id, doc_id FROM passage_bands")))
+    engine.dispose()
+    assert got == [(k, p, "abc") for k, p in expected]

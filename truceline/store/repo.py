@@ -36,6 +36,7 @@ from truceline.store.schema import (
     reuse_links,
     runs,
 )
+from truceline.store.streaming import drop_passage_bands
 
 
 def now() -> datetime:
@@ -167,6 +168,7 @@ def write_batch(
             prefix_delta.subtract(prefix_day_counts(conn, chunk))
             for table in DOC_RECORD_TABLES:
                 conn.execute(delete(table).where(table.c.doc_id.in_(chunk)))
+            drop_passage_bands(conn, chunk)  # found through the passages' signatures: before they go
             conn.execute(delete(passages).where(passages.c.doc_id.in_(chunk)))
             conn.execute(delete(duplicates).where(or_(duplicates.c.doc_id.in_(chunk), duplicates.c.other_doc_id.in_(chunk))))
             conn.execute(delete(reuse_links).where(or_(reuse_links.c.doc_id.in_(chunk), reuse_links.c.other_doc.in_(chunk))))

@@ -454,7 +454,9 @@ DOC_RECORD_TABLES = (*DOC_RECORD_TABLES, event_actors)
 # LSH band keys, so that a batch finds its candidate duplicates and re-used passages through an
 # index instead of loading every stored signature: ``passage_bands`` has one row per MinHash
 # position of a passage (one-row bands, which also find containment; see ingestion/reuse.py),
-# key = position << 32 | value; ``document_bands`` one row per band of a document's signature
+# key = position << 32 | value, and nothing else: a passage's rows are dropped by their keys,
+# recomputed from its signature, before the passage is (a doc_id column and its index tripled
+# the cost of these inserts, ~60 rows a passage, and the table's size); ``document_bands`` one row per band of a document's signature
 # (the bands datasketch's MinHashLSH uses at the duplicate threshold). Rows are replaced with
 # their document's passages and signature. ``store_state`` holds small flags, e.g.
 # ``verification_stale`` = "1" from the first batch of a run until verification is rebuilt.
@@ -465,7 +467,6 @@ passage_bands = Table(
     metadata,
     Column("key", BigInteger, primary_key=True, autoincrement=False),
     Column("passage_id", Integer, primary_key=True, autoincrement=False),
-    Column("doc_id", String(32), nullable=False, index=True),
     sqlite_with_rowid=False,
 )
 

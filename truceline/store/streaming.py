@@ -56,38 +56,65 @@ def one_of(conn: Connection, column: Column[Any], values: list[Any]) -> ColumnEl
 
 
 def write_bands(conn: Connection, doc_ids: Iterable[str]) -> None:
-    """Replace the band rows of these documents from their stored passages and signature."""
+    """Write the band rows of these documents from their stored passages and signature.
+
+    Their old passage bands must be gone already (:func:`drop_passage_bands`, run before the
+    old passages are deleted: the rows carry no document, so they are found by their keys);
+    their document bands are replaced here.
+    """
+    for chunk in _chunks(sorted(set(doc_ids)), 500):
+        stored = conn.execute(select(passages.c.id, passages.c.signature)
+                              .where(passages.c.doc_id.in_(chunk))).all()  # fmt: skip
+        bulk_insert(conn, passage_bands, ("key", "passage_id"), passage_band_rows(stored))
+        write_document_bands(conn, chunk)
+
+
+def write_document_bands(conn: Connection, doc_ids: list[str]) -> None:
+    """Replace the ``document_bands`` rows of these documents from their stored signature."""
     from truceline.ingestion.dedup import doc_band_keys
 
-    def safe(keys_of: Callable[[bytes], Iterable[int]], signature: bytes) -> list[int]:
-        try:
-            return list(dict.fromkeys(keys_of(signature)))
-        except ValueError:  # not a current signature (an old store's): it joins no band until recomputed
-            return []
-
     for chunk in _chunks(sorted(set(doc_ids)), 500):
-        conn.execute(delete(passage_bands).where(passage_bands.c.doc_id.in_(chunk)))
         conn.execute(delete(document_bands).where(document_bands.c.doc_id.in_(chunk)))
-        stored = conn.execute(select(passages.c.id, passages.c.doc_id, passages.c.signature)
-                              .where(passages.c.doc_id.in_(chunk))).all()  # fmt: skip
-        bulk_insert(conn, passage_bands, ("key", "passage_id", "doc_id"), passage_band_rows(stored))
         drows = sorted((k, r.id)
                        for r in conn.execute(select(documents.c.id, documents.c.signature).where(documents.c.id.in_(chunk)))
-                       for k in safe(doc_band_keys, r.signature))  # fmt: skip
+                       for k in _safe_keys(doc_band_keys, r.signature))  # fmt: skip
         bulk_insert(conn, document_bands, ("key", "doc_id"), drows)
 
 
-def passage_band_rows(stored: Iterable[Any]) -> list[tuple[int, int, str]]:
-    """``(key, passage id, doc id)`` for every one-row band of the passages ``stored`` (rows with
-    ``id``, ``doc_id``, ``signature``), sorted: what ``passage_bands`` holds for them."""
+def _safe_keys(keys_of: Callable[[bytes], Iterable[int]], signature: bytes) -> list[int]:
+    try:
+        return list(dict.fromkeys(keys_of(signature)))
+    except ValueError:  # not a current signature (an old store's): it joins no band until recomputed
+        return []
+
+
+def drop_passage_bands(conn: Connection, doc_ids: list[str]) -> None:
+    """Delete the ``passage_bands`` rows of these documents' stored passages, by primary key.
+
+    Called before the passages themselves are deleted or replaced: each passage's rows are the
+    band keys of its stored signature (that is what :func:`write_bands` wrote, and what
+    ``truceline check`` verifies), so they are found through the table's own key instead of
+    a second index that every insert would have to maintain.
+    """
+    for chunk in _chunks(sorted(set(doc_ids)), 500):
+        stored = conn.execute(select(passages.c.id, passages.c.signature)
+                              .where(passages.c.doc_id.in_(chunk))).all()  # fmt: skip
+        rows = [{"k": k, "p": p} for k, p in passage_band_rows(stored)]
+        if rows:
+            conn.execute(delete(passage_bands).where(passage_bands.c.key == bindparam("k"),
+                                                     passage_bands.c.passage_id == bindparam("p")), rows)  # fmt: skip
+
+
+def passage_band_rows(stored: Iterable[Any]) -> list[tuple[int, int]]:
+    """``(key, passage id)`` for every one-row band of the passages ``stored`` (rows with ``id``
+    and ``signature``), sorted: what ``passage_bands`` holds for them."""
     stored = list(stored)
     keys, owner = band_matrix([r.signature for r in stored])
     if not len(keys):
         return []
     pid = np.asarray([r.id for r in stored], dtype=np.int64)[owner]
     order = np.lexsort((pid, keys))  # by key, then passage id
-    return list(zip(keys[order].tolist(), pid[order].tolist(), [stored[i].doc_id for i in owner[order].tolist()],
-                    strict=True))  # fmt: skip
+    return list(zip(keys[order].tolist(), pid[order].tolist(), strict=True))
 
 
 def band_matrix(signatures: list[bytes]) -> tuple[np.ndarray, np.ndarray]:

@@ -40,11 +40,13 @@ def upgrade() -> None:
     sa.Column('value', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_store_state')),
     )
-    from truceline.store.streaming import write_bands
+    # document bands only: the passage bands of the stored passages are written by 0013, which
+    # gives passage_bands its present shape (this table's doc_id column is gone there)
+    from truceline.store.streaming import write_document_bands
 
     conn = op.get_bind()
     ids = [r[0] for r in conn.execute(sa.text("SELECT id FROM documents"))]
-    write_bands(conn, ids)
+    write_document_bands(conn, ids)
 
 
 def downgrade() -> None:
