@@ -56,3 +56,37 @@ def test_a_missing_model_is_this_process_s_error_before_any_worker_starts(tmp_pa
     monkeypatch.setattr(runtime, "model_path", lambda: tmp_path)
     with pytest.raises(runtime.ModelError, match="missing"):
         open_pool(1)
+
+
+def test_prefetch_tasks_take_up_to_eight_documents_and_spread_a_batch_over_every_worker():
+    from truceline.nlp.stage import PREFETCH_CHUNK, prefetch_chunk
+
+    assert prefetch_chunk(32, 2) == PREFETCH_CHUNK == 8  # a default batch over 2 workers: 4 tasks
+    assert prefetch_chunk(32, 4) == 4  # 8 tasks: two a worker
+    assert prefetch_chunk(5, 2) == 2 and prefetch_chunk(1, 2) == 1  # a small batch still reaches both
+    assert prefetch_chunk(1000, 2) == PREFETCH_CHUNK
+
+
+def test_a_reading_does_not_depend_on_the_documents_parsed_in_the_same_batch():
+    """Prefetch tasks parse several documents in one nlp.pipe batch (a worker's parse of 8 must
+    equal the in-process parse of 16 or of one), so readings must not depend on the batch."""
+    from pathlib import Path
+
+    from truceline.nlp.runtime import get_nlp
+    from truceline.nlp.stage import read_text
+
+    sample = Path(__file__).resolve().parents[2] / "examples" / "karabakh-2020"
+    texts = [p.read_text("utf-8") for p in sorted(sample.glob("*.txt"))]
+    nlp = get_nlp()
+
+    def dump(parsed):
+        out = []
+        for i, (t, sdoc) in enumerate(zip(texts, parsed, strict=True)):
+            r = read_text(f"d{i}", t, sdoc, "2020-10-10")
+            out.append(([e.model_dump() for e in r.events], [m.model_dump() for m in r.mentions],
+                        [q.model_dump() for q in r.quotes], r.parses))  # fmt: skip
+        return out
+
+    together = dump(nlp.pipe(texts, batch_size=16))
+    assert together == dump([nlp(t) for t in texts])
+    assert any(events for events, *_ in together)

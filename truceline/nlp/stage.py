@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from truceline.batch import Batch, Doc, stage
@@ -113,6 +114,7 @@ class LocalReader:
         self.prefetched = {"used": 0, "read_again": 0}  # how the prefetch paid off, for tests and benchmarks
 
     def _pipe(self, texts: list[str]):
+        _warm_in_process()
         return get_nlp().pipe(texts, batch_size=BATCH_SIZE)
 
     def _ensure_pool(self) -> Any:
@@ -144,8 +146,9 @@ class LocalReader:
         if self.workers <= 1 or not items:
             return
         pool = self._ensure_pool()
-        for i in range(0, len(items), PREFETCH_CHUNK):
-            chunk = items[i : i + PREFETCH_CHUNK]
+        size = prefetch_chunk(len(items), self.workers)
+        for i in range(0, len(items), size):
+            chunk = items[i : i + size]
             result = pool.apply_async(_prefetch_many, (chunk,))
             for doc_id, _t, _p in chunk:
                 self._pending[doc_id] = result
@@ -205,7 +208,28 @@ class LocalReader:
         return {doc_id: read_text(doc_id, text, parsed[doc_id], pub) for doc_id, text, pub in items}
 
 
-PREFETCH_CHUNK = 2  # documents per pool task: small enough to spread a batch over the workers
+@cache
+def _warm_in_process() -> None:
+    """Build the reading resources and freeze them out of the garbage collector's walks
+    (:func:`truceline.nlp.pool.freeze_resources`), once, before this process reads in-process."""
+    from truceline.nlp.pool import warm_reading
+
+    warm_reading()
+
+
+PREFETCH_CHUNK = 8  # most documents per pool task (a batch of 32 over 2 workers: 4 tasks)
+
+
+def prefetch_chunk(n: int, workers: int) -> int:
+    """Documents per prefetch task: as many as spread ``n`` over two tasks a worker, at most
+    :data:`PREFETCH_CHUNK`.
+
+    Why: a task's documents are parsed in one ``nlp.pipe`` batch, and spaCy's models run
+    markedly slower per word on batches of 2 documents than of 8 or more (the per-batch work
+    of every layer is paid per call); two tasks a worker still spread a small batch over all
+    of them, and the next batch, already queued, fills the gaps of an uneven one.
+    """
+    return max(1, min(PREFETCH_CHUNK, -(-n // (2 * workers))))
 
 
 def _prefetch_many(chunk: list[ReadItem]) -> list[tuple[str, str, str | None, tuple[str | None, str] | None, Reading]]:
