@@ -338,3 +338,16 @@ def test_a_since_clause_under_an_agreement_is_its_own_event():
     evs = code_sentence("Nothing the sides agreed on since Ruritanian troops attacked the border post on May 3 holds.",
                         date(2021, 5, 20))
     assert any(e.plover == "ASSAULT" and e.date == "2021-05-03" for e in evs)
+
+
+def test_split_at_paragraphs_cuts_a_sentence_at_blank_lines_without_whitespace():
+    from truceline.events.coder import split_at_paragraphs
+    from truceline.nlp.runtime import get_nlp
+    from truceline.text import paragraphs
+
+    text = "Talks began in Geneva\n\nand ended on Friday. Both sides agreed."
+    doc = get_nlp()(text)
+    pieces = [p for s in doc.sents for p in split_at_paragraphs(s, paragraphs(text))]
+    assert all(not p[0].is_space and not p[-1].is_space for p in pieces)
+    assert "".join(p.text for p in pieces).replace(" ", "") == text.replace("\n", "").replace(" ", "")
+    assert not any("\n\n" in p.text for p in pieces)

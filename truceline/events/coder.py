@@ -37,7 +37,7 @@ from importlib import resources
 from typing import Any
 
 from truceline.model import Actor, ActorRef, Event, Evidence, Mention, make_span
-from truceline.nlp.runtime import doc_ents, span_ents
+from truceline.nlp.runtime import doc_ents, span_ents, token_attr
 from truceline.text import paragraphs
 
 # ----------------------------------------------------------------------------- registries
@@ -120,6 +120,9 @@ SUBJ = {"nsubj", "csubj"}
 OBJ_DEPS = {"dobj", "dative", "obj", "attr", "oprd"}
 TARGET_PREPS = {"with", "against", "on", "at", "to", "into", "upon", "toward", "towards", "between", "of", "from"}
 NESTED = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "appos"}
+# unions asked for every child of every candidate token: built once, not per test
+_ROLE_DEPS = OBJ_DEPS | {"prep", "prt", "agent", "acomp"}
+_ANY_SUBJ = SUBJ | {"nsubjpass"}
 LOC_PREPS = {"in", "at", "near", "outside", "inside", "around"}
 LOC_LABELS = {"GPE", "LOC", "FAC"}
 TIME_ENTS = {"DATE", "TIME"}  # "on Tuesday", "at dawn": never a target
@@ -279,7 +282,7 @@ def _pattern_code(tok, key: tuple[str, str | None], lex: Lexicon) -> str | None:
     if not blocks:
         return None
     preps = {c.lower_ for c in tok.children if c.dep_ in {"prep", "prt", "agent"}}
-    words = {t.lemma_.lower() for c in tok.children if c.dep_ in OBJ_DEPS | {"prep", "prt", "agent", "acomp"}
+    words = {t.lemma_.lower() for c in tok.children if c.dep_ in _ROLE_DEPS
              for t in _phrase(c)}
     # a word of a pattern matches an object word, or (4+ letters) is a stem of one: every stem of
     # 4+ letters of every object word, in one set, so each pattern word is one lookup
@@ -306,11 +309,9 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
     """Every event trigger of one sentence (verbs, light verb + noun, nouns)."""
     out: list[Trigger] = []
     used_nouns: set[int] = set()
-    for tok in sent:
-        if tok.pos_ != "VERB":
-            continue
+    for tok in _tokens_with_pos(sent, "VERB"):
         lemma = tok.lemma_.lower()
-        if lemma in SPEECH | DENY and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
+        if (lemma in SPEECH or lemma in DENY) and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
             continue  # a frame, not an event
         if tok.text.isupper() and len(tok.text) > 2:
             continue  # "VISIT MY WEBSITE": page furniture, not news
@@ -330,7 +331,7 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         if lemma in BREACH_VERBS and any(c.dep_ in SUBJ and c.pos_ == "NOUN" and not noun_code(c, lex)
                                          for c in tok.children):
             continue  # "efforts by X to end the conflict failed": no agreement broken, nobody acting
-        if lemma in NON_TRIGGER and any(c.dep_ in SUBJ | {"nsubjpass"} and c.pos_ == "NOUN" and noun_code(c, lex)
+        if lemma in NON_TRIGGER and any(c.dep_ in _ANY_SUBJ and c.pos_ == "NOUN" and noun_code(c, lex)
                                         for c in tok.children):
             continue  # "the clashes started again": the noun carries the event
         if _aim_clause(tok):
@@ -360,8 +361,8 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         if lemma in BREACH_VERBS and any(c.dep_ in {"nsubj", "nsubjpass"} and noun_code(c, lex) for c in tok.children):
             continue  # "the ceasefire collapsed": the noun carries the event
         out.append(Trigger(tok, code))
-    for tok in sent:
-        if tok.pos_ != "NOUN" or tok.i in used_nouns:
+    for tok in _tokens_with_pos(sent, "NOUN"):
+        if tok.i in used_nouns:
             continue
         cameo = noun_code(tok, lex)
         if not cameo:
@@ -382,6 +383,13 @@ def find_triggers(sent, lex: Lexicon) -> list[Trigger]:
         if code:
             out.append(Trigger(tok, code, noun=True))
     return out
+
+
+def _tokens_with_pos(sent, pos: str) -> list:
+    """The tokens of ``sent`` tagged ``pos``, in order: the other tokens are never made (spaCy
+    builds a ``Token`` per access, and most of a sentence is neither verb nor noun)."""
+    doc, tags = sent.doc, token_attr(sent.doc, "pos_")
+    return [doc[i] for i in range(sent.start, sent.end) if tags[i] == pos]
 
 
 # Verbs naming the situation an aim verb would end ("to halt fighting").
@@ -412,7 +420,8 @@ def _stative_passive(tok) -> bool:
     aux = [c for c in tok.children if c.dep_ in {"auxpass", "aux"}]
     if not any(c.dep_ == "auxpass" and c.tag_ in PRESENT for c in aux) or any(c.tag_ == "MD" for c in aux):
         return False
-    return tok.lemma_.lower() not in HOSTILE_LEMMAS | COMMIT_LEMMAS
+    lemma = tok.lemma_.lower()
+    return lemma not in HOSTILE_LEMMAS and lemma not in COMMIT_LEMMAS
 
 
 COMMIT_LEMMAS = {"commit", "oblige", "obligate", "bind", "pledge", "authorize", "authorise", "ban", "forbid", "prohibit"}
@@ -499,7 +508,7 @@ def _subject(tok):
     seen = 0
     while tok is not None and seen < 6:
         for c in tok.children:
-            if c.dep_ in SUBJ | {"nsubjpass"}:
+            if c.dep_ in _ANY_SUBJ:
                 return c
         absolute = _with_absolute(tok)
         if absolute is not None:
@@ -543,7 +552,7 @@ def _misparsed_main(tok) -> bool:
     """A finite clause hung under a reduced passive ("ceasefires agreed to by the sides were
     breached", parsed with "agreed" as root): the clause is the sentence's main predicate."""
     return tok.dep_ in {"conj", "ccomp"} and tok.head.i != tok.i and _reduced_passive(tok.head) and \
-        any(c.dep_ in {"aux", "auxpass"} for c in tok.children) and not any(c.dep_ in SUBJ | {"nsubjpass"}
+        any(c.dep_ in {"aux", "auxpass"} for c in tok.children) and not any(c.dep_ in _ANY_SUBJ
                                                                           for c in tok.children)
 
 
@@ -877,9 +886,7 @@ def _rank(trig: Trigger, triggers: dict[int, Trigger]) -> tuple[int, int, int]:
 def _conditional_threats(sent, triggers: dict[int, Trigger], lex: Lexicon) -> list[Trigger]:
     """"If they approach the border, they will be dealt with": a future harm under a condition."""
     out = []
-    for tok in sent:
-        if tok.pos_ != "VERB":
-            continue
+    for tok in _tokens_with_pos(sent, "VERB"):
         if not (_aux(tok) & FUTURE_AUX) or tok.lemma_.lower() not in HARM_VERBS:
             continue
         cond = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in CONDITION_MARKS for m in c.children)
@@ -894,10 +901,12 @@ def _conditional_threats(sent, triggers: dict[int, Trigger], lex: Lexicon) -> li
 def _location(sent, ents_by_tok: dict[int, Any]) -> str | None:
     """A place named in the sentence, preferring one governed by in/at/near."""
     best = None
-    for tok in sent:
-        ent = ents_by_tok.get(tok.i)
+    doc = sent.doc
+    for i in range(sent.start, sent.end):
+        ent = ents_by_tok.get(i)
         if ent is None:
             continue
+        tok = doc[i]
         if tok.head.lower_ in LOC_PREPS and tok.dep_ == "pobj":
             return ent.text
     return best
@@ -934,6 +943,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
     events: list[Event] = []
     kept_trigs: list[Trigger] = []
     mutual: list[str | None] = []  # per event: which role is "one another" / "each other"
+    states: frozenset[str] | None = None
     for trig in trigs:
         f = frames[trig.tok.i]
         if f.swallowed_by is not None:
@@ -946,7 +956,7 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
             for c in trig.tok.children:  # "demanded that the US cancel ...", "offered to hand over to X"
                 found = []
                 if c.dep_ == "ccomp" and code.plover in SWALLOW | {"ACCUSE"}:
-                    found = [t for s in c.children if s.dep_ in SUBJ | {"nsubjpass"} for t in _phrase(s)]
+                    found = [t for s in c.children if s.dep_ in _ANY_SUBJ for t in _phrase(s)]
                 elif c.dep_ == "xcomp" and code.plover in SWALLOW:
                     found = verb_roles(c)[1]
                 if actors.in_tokens(found):
@@ -985,7 +995,8 @@ def code_sentence_span(doc_id: str, text: str, sent, dct: date | None, actors: A
                                                                               if n.i > trig.tok.i and n.i < g.i)]
             src_keys = {(r.actor_id, r.code) for r in source}
             target = [r for r in actors.in_tokens(places[:1]) if (r.actor_id, r.code) not in src_keys]
-        states = _sentence_states(sent, actors)
+        if states is None:  # the same for every trigger of the sentence
+            states = _sentence_states(sent, actors)
         if not target and source and code.plover not in {"CONSULT", "RETREAT"}:  # not a venue or a destination
             # "would blockade Paris", "fired at targets in Jericho", "a curfew in Algiers": the town's people
             cands = tgt_t + (_in_places(trig.tok, lo, hi) if code.plover in HOSTILE | {"THREATEN"} else [])
@@ -1079,8 +1090,7 @@ def _countried(refs: list[ActorRef], sent, actors: Actors) -> list[ActorRef]:
         if code[:3] not in GENERIC:
             out.append(ref)
             continue
-        toks = [t for t in sent if any(s <= t.idx < e and r is ref for s, e, r in actors.items)]
-        head = toks[-1] if toks else None
+        head = _last_token_in(sent, [(s, e) for s, e, r in actors.items if r is ref])
         while head is not None and head.dep_ in {"compound", "amod", "flat", "nmod"} and head.head.i != head.i:
             head = head.head
         country = next((r for r in actors.in_tokens(_phrase(head)) if _state(r) and _state(r) not in GENERIC), None) \
@@ -1090,6 +1100,19 @@ def _countried(refs: list[ActorRef], sent, actors: Actors) -> list[ActorRef]:
         elif not any(r.code and r.code[:3] == _state(country) for r in refs):  # type: ignore[index]
             out.append(ref.model_copy(update={"code": _state(country) + code[:3]}))
     return out
+
+
+def _last_token_in(sent, ranges: list[tuple[int, int]]):
+    """The last token of ``sent`` starting inside one of the character ``ranges`` (None if none):
+    the ranges are a mention's, so only its few tokens are looked at, never every token of the
+    sentence against every mention of the document."""
+    if not ranges:
+        return None
+    doc, idx = sent.doc, token_attr(sent.doc, "idx")
+    for i in range(sent.end - 1, sent.start - 1, -1):
+        if any(s <= idx[i] < e for s, e in ranges):
+            return doc[i]
+    return None
 
 
 def _in_places(tok, lo: int, hi: int) -> list:
@@ -1351,6 +1374,7 @@ def code_events(doc_id: str, text: str, sdoc, dct: date | None, mentions: list[M
 
         timex = extract_timex(doc_id, text, sdoc, dct)
     index = Actors(mentions, actors)
+    dated = [t for t in timex if t.type == "DATE" and t.value[:1].isdigit()]  # all _date can take, in order
     ents_by_tok = {t: e for e in sdoc.ents if e.label_ in LOC_LABELS for t in range(e.start, e.end)}
     events: list[Event] = []
     paras = paragraphs(text)
@@ -1358,7 +1382,7 @@ def code_events(doc_id: str, text: str, sdoc, dct: date | None, mentions: list[M
     sides: dict[str, list] = {}
     explicit: set[int] = set()  # id() of actor-less events kept for an explicit act
     for piece in pieces:
-        evs = code_sentence_span(doc_id, text, piece, dct, index, timex, ents_by_tok, len(events) + 1, sides,
+        evs = code_sentence_span(doc_id, text, piece, dct, index, dated, ents_by_tok, len(events) + 1, sides,
                                  explicit)
         events += evs
     if sides:
@@ -1396,21 +1420,21 @@ def _explicit_act(tok, plover: str, modality: str) -> bool:
 def split_at_paragraphs(sent, paras: list[tuple[int, int]]) -> list:
     """The pieces of a parsed sentence, cut where it runs across a blank-line paragraph break."""
     doc = sent.doc
-    out, start = [], sent.start
-    ends = [e for _, e in paras]  # _para_index by bisection: this runs for every token
-    prev = bisect.bisect_right(ends, doc[sent.start].idx)
-    for i in range(sent.start + 1, sent.end):
-        cur = bisect.bisect_right(ends, doc[i].idx)
-        if cur != prev:
-            out.append(doc[start:i])
-            start = i
-        prev = cur
-    out.append(doc[start:sent.end])
+    idx, space = token_attr(doc, "idx"), token_attr(doc, "is_space")
+    ends = [e for _, e in paras]
+    # a piece starts at each token that is the first at or past a paragraph end inside the sentence
+    # (the paragraph of a token changes there): found by bisection, not by testing every token
+    first_end = bisect.bisect_right(ends, idx[sent.start])
+    last_end = bisect.bisect_right(ends, idx[sent.end - 1])
+    cuts = sorted({bisect.bisect_left(idx, e, sent.start + 1, sent.end) for e in ends[first_end:last_end]})
     trimmed = []
-    for p in out:
-        words = [t.i for t in p if not t.is_space]
-        if words:
-            trimmed.append(doc[words[0]:words[-1] + 1])  # no blank-line whitespace in evidence
+    for a, b in zip([sent.start, *cuts], [*cuts, sent.end], strict=True):
+        while a < b and space[a]:
+            a += 1
+        while b > a and space[b - 1]:
+            b -= 1
+        if a < b:
+            trimmed.append(doc[a:b])  # no blank-line whitespace in evidence
     return trimmed
 
 

@@ -35,6 +35,7 @@ from importlib import resources
 from typing import Any
 
 from truceline.model import Actor, Evidence, Mention, Role, make_span
+from truceline.nlp.runtime import token_attr
 
 MAX_NGRAM = 10
 TYPES = {"person", "organization", "state", "group", "other"}
@@ -117,9 +118,21 @@ class Dictionary:
     primary_country_keys: set[str] = field(default_factory=set)
     skeletons: dict[str, list[str]] = field(default_factory=dict)  # surname consonant skeleton -> ids
     iso2: dict[str, str] = field(default_factory=dict)  # ISO 3166-1 alpha-2 -> country code
+    _starts: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def country_record(self, code: str) -> dict | None:
         return self.countries.get(code)
+
+    def starts(self, *tables: str) -> frozenset[str]:
+        """The first words of the keys of the named tables (``"agents"``, ``"names"``...): a run of
+        tokens whose first word is not among them can start no key, so the n-gram scans skip it
+        without joining a key per length. Built on first use (the dictionary is not changed after
+        loading), before the reading pool forks."""
+        got = self._starts.get(",".join(tables))
+        if got is None:
+            got = frozenset(k.split(" ", 1)[0] for t in tables for k in getattr(self, t))
+            self._starts[",".join(tables)] = got
+        return got
 
 
 def plural_forms(phrase: str) -> list[str]:
@@ -590,7 +603,9 @@ class _Linker:
         self.mentions: list[_M] = []
         self.covered = [False] * len(sdoc)
         self.doc_surnames: dict[str, str] = {}
-        self.tok_words = [words(t.text) for t in sdoc]
+        self.texts: list[str] = token_attr(sdoc, "text")
+        self.tok_words = [_words(x) for x in self.texts]  # read-only tuples: no list copied per token
+        self._next_start: list[int] | None = None
 
     # ---- actors
     def actor_from_record(self, aid: str) -> Actor:
@@ -641,10 +656,11 @@ class _Linker:
         return self.actors[aid]
 
     def add(self, i: int, j: int, actor: Actor | None, resolved_by: str, code: str | None, kind: str | None = None):
-        toks = self.sdoc[i:j]
-        if not len(toks):
+        a, b = max(i, 0), min(j, len(self.texts))  # as slicing the Doc would clamp them
+        if a >= b:
             return
-        start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        offsets = token_attr(self.sdoc, "idx")
+        start, end = offsets[a], offsets[b - 1] + len(self.texts[b - 1])
         self.mentions.append(_M(start, end, i, j, actor.id if actor else None,
                                 kind or (actor.type if actor else "other"), resolved_by, code))
         for t in range(i, j):
@@ -654,13 +670,17 @@ class _Linker:
     def next_sentence_starts(self) -> list[int]:
         """For each token ``i``, the first token after it that starts a sentence (``len(doc)`` if none):
         an n-gram ``[i, j)`` stays inside one sentence exactly when ``j <= next_start[i]``."""
+        if self._next_start is not None:
+            return self._next_start  # both scans ask
         n = len(self.sdoc)
         out = [n] * n
         following = n
-        for t, tok in zip(range(n - 1, -1, -1), reversed(self.sdoc), strict=True):
+        starts = token_attr(self.sdoc, "is_sent_start")
+        for t in range(n - 1, -1, -1):
             out[t] = following
-            if tok.is_sent_start:
+            if starts[t]:
                 following = t
+        self._next_start = out
         return out
 
     def joined_words(self) -> list[str]:
@@ -671,12 +691,13 @@ class _Linker:
         """(tok_start, tok_end, what, value, kind) for dictionary names/countries, longest first."""
         sd, out = self.sdoc, []
         n = len(sd)
-        texts = [t.text for t in sd]  # token attributes read once: spaCy builds a Token per access
+        texts = self.texts  # token attributes read once: spaCy builds a Token per access
         next_start = self.next_sentence_starts()
         capital = [x[:1].isupper() or x[:1].isdigit() for x in texts]
+        starts = self.d.starts("names", "country_keys")
         i = 0
         while i < n:
-            if not self.tok_words[i] or not texts[i][:1].isupper():
+            if not self.tok_words[i] or not texts[i][:1].isupper() or self.tok_words[i][0] not in starts:
                 i += 1
                 continue
             found = None
@@ -711,12 +732,14 @@ class _Linker:
 
     def agent_hits(self) -> list[tuple[int, int, str]]:
         sd, out, n = self.sdoc, [], len(self.sdoc)
-        pos = [t.pos_ for t in sd]
+        pos = token_attr(sd, "pos_")
         next_start = self.next_sentence_starts()
         joined = self.joined_words()
+        starts = self.d.starts("agents")
         i = 0
         while i < n:
-            if not self.tok_words[i] or pos[i] in {"DET", "PRON", "VERB", "AUX", "ADP"}:
+            if not self.tok_words[i] or pos[i] in {"DET", "PRON", "VERB", "AUX", "ADP"} \
+                    or self.tok_words[i][0] not in starts:  # no agent phrase starts here
                 i += 1
                 continue
             for j in range(min(n, i + 6, next_start[i]), i, -1):  # never across a sentence start
@@ -885,12 +908,13 @@ class _Linker:
                 self.add(i, j, self.provisional(sd[i:j].text, "organization", code), "provisional", code)
 
         # Bare surnames of people named earlier that NER missed ("quoted Rudenko").
-        for t in sd:
-            if self.covered[t.i] or t.pos_ != "PROPN" or not self.tok_words[t.i]:
+        pos = token_attr(sd, "pos_")
+        for i in range(len(sd)):
+            if self.covered[i] or pos[i] != "PROPN" or not self.tok_words[i]:
                 continue
-            aid = self.doc_surnames.get(" ".join(self.tok_words[t.i]))
+            aid = self.doc_surnames.get(" ".join(self.tok_words[i]))
             if aid and aid in self.actors and self.actors[aid].type == "person":
-                self.add(t.i, t.i + 1, self.actors[aid], "surname", self._code_of(aid))
+                self.add(i, i + 1, self.actors[aid], "surname", self._code_of(aid))
 
         self._pronouns()
         return self._finish()
@@ -986,13 +1010,14 @@ class _Linker:
     def _pronouns(self) -> None:
         sd, text = self.sdoc, self.text
         ms = sorted(self.mentions, key=lambda m: m.start)
-        for t in sd:
-            low = t.lower_
-            if low not in PRONOUNS_PERSON and low not in PRONOUNS_GROUP or self.covered[t.i]:
+        lower, offsets = token_attr(sd, "lower_"), token_attr(sd, "idx")
+        for i, low in enumerate(lower):
+            if low not in PRONOUNS_PERSON and low not in PRONOUNS_GROUP or self.covered[i]:
                 continue
-            para_start = text.rfind("\n", 0, t.idx) + 1
+            at = offsets[i]
+            para_start = text.rfind("\n", 0, at) + 1
             want_person = low in PRONOUNS_PERSON
-            cand = [m for m in ms if m.end <= t.idx and m.start >= para_start and m.actor_id
+            cand = [m for m in ms if m.end <= at and m.start >= para_start and m.actor_id
                     and (m.kind == "person") == want_person]
             if not cand and text[para_start:para_start + 1] in "\"“'‘":
                 prev_start = text.rfind("\n", 0, max(para_start - 1, 0))
@@ -1003,7 +1028,7 @@ class _Linker:
             if not cand:
                 continue
             m = max(cand, key=lambda m: m.end)
-            self.add(t.i, t.i + 1, self.actors[m.actor_id], "pronoun", m.code, m.kind)
+            self.add(i, i + 1, self.actors[m.actor_id], "pronoun", m.code, m.kind)
             ms.append(self.mentions[-1])
 
     def _finish(self) -> tuple[list[Actor], list[Mention]]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from truceline.model import Evidence, Place, make_span
+from truceline.nlp.runtime import token_attr
 
 GAZETTEER_CSV = Path(__file__).resolve().parent.parent / "data" / "gazetteer.csv"
 MIN_CITY_POPULATION = 1000
@@ -451,6 +452,13 @@ def adjective_map() -> dict[str, str]:
     return out
 
 
+@cache
+def _adjective_prefixes() -> frozenset[str]:
+    """Every prefix of every adjectival form: a token whose text is none of them starts no form,
+    so :func:`_adjectives` joins no candidate key there."""
+    return frozenset(form[:k] for form in adjective_map() for k in range(1, len(form) + 1))
+
+
 def _is_modifier(sdoc: Any, s: int, e: int) -> bool:
     """The adjectival form at [s, e) modifies a noun to its right ("French engineer", "EU officials")."""
     last = sdoc[e - 1]
@@ -467,17 +475,18 @@ def _is_modifier(sdoc: Any, s: int, e: int) -> bool:
 
 def _adjectives(sdoc: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """Adjectival forms of countries and regions used as modifiers, with the place they point at."""
-    adj = adjective_map()
+    adj, prefixes = adjective_map(), _adjective_prefixes()
     out = []
     n = len(sdoc)
-    texts = [t.text for t in sdoc]
-    spaces = [t.whitespace_ for t in sdoc]
-    alpha = [t.is_alpha for t in sdoc]
+    texts = token_attr(sdoc, "text")
+    spaces = token_attr(sdoc, "whitespace_")
+    alpha = token_attr(sdoc, "is_alpha")
     upper = [x[:1].isupper() for x in texts]
     i = 0
     while i < n:
         hit = None
-        for k in (3, 2, 1) if upper[i] or not alpha[i] else ():  # every alphabetic word must be capitalised
+        # every alphabetic word must be capitalised, and a form starts with its first token's text
+        for k in (3, 2, 1) if (upper[i] or not alpha[i]) and texts[i] in prefixes else ():
             if i + k > n:
                 continue
             key = "".join(texts[t] + spaces[t] for t in range(i, i + k - 1)) + texts[i + k - 1]

@@ -35,7 +35,7 @@ from importlib import resources
 from typing import Any
 
 from truceline.model import Evidence, Quote, make_span
-from truceline.nlp.runtime import doc_ents
+from truceline.nlp.runtime import doc_ents, token_attr
 from truceline.text import paragraphs, quoted_spans
 
 _OPEN_MARKS = "\"“„‘«"
@@ -411,9 +411,13 @@ def extract_quotes(doc_id: str, text: str, sdoc: Any = None) -> list[Quote]:
     by_cue: dict[int, _Draft] = {}
 
     # pass 1: cues with the content they govern
-    for tok in sdoc:
-        if ctx.quote_at(tok.idx) is not None:
+    offsets, pos, lower = token_attr(sdoc, "idx"), token_attr(sdoc, "pos_"), token_attr(sdoc, "lower_")
+    for i, at in enumerate(offsets):
+        if pos[i] not in ("VERB", "AUX") and lower[i] != "according":
+            continue  # no cue (see _cue_of): the token is never made
+        if ctx.quote_at(at) is not None:
             continue
+        tok = sdoc[i]
         got = _cue_of(tok)
         if got is None:
             continue
@@ -434,7 +438,7 @@ def extract_quotes(doc_id: str, text: str, sdoc: Any = None) -> list[Quote]:
             claimed[k] = d
 
     # pass 2: quotations nobody claimed, by their frame or as continuations
-    starts = [t.idx for t in sdoc]
+    starts = offsets
     for k, (qs, qe) in enumerate(ctx.quotes):
         if k in claimed:
             continue

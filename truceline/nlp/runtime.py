@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,21 @@ def span_ents(span: Any) -> list[Any]:
 
 
 _ENTS = ("truceline", "ents")
+
+
+def token_attr(doc: Any, name: str) -> list[Any]:
+    """``getattr(token, name)`` of every token of ``doc``, read once per parse.
+
+    spaCy makes a new ``Token`` on every index or iteration and converts the attribute on every
+    access, and the readers scan whole documents many times for the same few attributes
+    (``idx``, ``pos_``, ``lower_``): each such column is kept in the Doc's ``user_data``, like
+    :func:`doc_ents`. Only for what the parse fixes (no ``._`` extensions, nothing a reader sets).
+    """
+    k = ("truceline", "column", name)
+    got = doc.user_data.get(k)
+    if got is None:
+        got = doc.user_data[k] = list(map(attrgetter(name), doc))
+    return got
 
 
 class ModelError(RuntimeError):

@@ -802,7 +802,9 @@ _RULES = [
     r"\b" + _MONTH_RE + r"\s+\d{1,2}(?:,\s+\d{4})?\b",
     r"\b(?:today|yesterday|tomorrow|tonight)\b",
 ]
-_RULE_RE = re.compile("|".join(f"(?:{r})" for r in _RULES), re.I)
+# Every rule starts with a word character (after ``\b``): the lookahead fails fast at the other
+# positions of the text instead of trying each rule there.
+_RULE_RE = re.compile(r"(?=\w)(?:" + "|".join(f"(?:{r})" for r in _RULES) + ")", re.I)
 _SPLIT = re.compile(r"\s+(?:and|to|through|or|until|-|–)\s+|\s*[-–]\s*(?=\d)|\s*/\s*", re.I)
 
 
