@@ -150,3 +150,26 @@ def test_signatures_of_different_sizes_are_refused() -> None:
     small = DocKey("b", content_hash(b), doc_signature(b, num_perm=64))
     with pytest.raises(ValueError):
         find_duplicates([key("a", a)], [small])
+
+
+def test_sketches_are_datasketch_minhashes_byte_for_byte():
+    """sketch_many computes all sets in one numpy pass; each must be what datasketch's MinHash gives
+    (stored signatures compare across versions of truceline), empty sets and repeats included."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from truceline.ingestion import dedup
+
+    sets = [{"a b c", "b c d", "c d e"}, set(), ["x y z", "x y z"], {"é ü ß", "кириллица тоже"}, {"q"}, set()]
+    sets += [{f"w{i} w{i + 1} w{i + 2}" for i in range(n)} for n in (1, 7, 300)]
+    for num_perm in (64, 128):
+        got = dedup.sketch_many(sets, num_perm)
+        assert got == [dedup.sketch(s, num_perm) for s in sets]
+        for items, signature in zip(sets, got, strict=True):
+            distinct = sorted(set(items))
+            mh = MinHash(num_perm=num_perm, seed=dedup.SEED, scheme=dedup.SCHEME)
+            mh.update_batch([x.encode("utf-8") for x in distinct])
+            size, values = dedup.sketch_values(signature)
+            assert size == len(distinct)
+            assert np.array_equal(values, mh.hashvalues.astype(np.uint32))
+    assert dedup.sketch_many([], 64) == []

@@ -62,11 +62,34 @@ def sketch(items: Iterable[str], num_perm: int) -> bytes:
     The header keeps the set size, which containment search needs and which a MinHash
     cannot give back exactly.
     """
-    distinct = sorted(set(items))
-    mh = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=_permutations(num_perm))
-    if distinct:
-        mh.update_batch([s.encode("utf-8") for s in distinct])
-    return _HEADER.pack(_FORMAT_VERSION, len(distinct)) + mh.hashvalues.astype(_DTYPE).tobytes()
+    return sketch_many([items], num_perm)[0]
+
+
+def sketch_many(sets: list[Iterable[str]], num_perm: int) -> list[bytes]:
+    """:func:`sketch` of each set, with one numpy pass over all of their strings.
+
+    The values are datasketch's ``MinHash`` (scheme ``affine32``, SHA-1 32-bit hashes,
+    :data:`SEED`) computed as its ``update_batch`` does: pre-mix each hash, apply every
+    permutation, take each set's minimum (an empty set keeps the maximum hash). Why not a
+    ``MinHash`` a set: a document has some 40 passages of ~20 shingles, and building a MinHash
+    and running its array operations for each cost more than the hashing itself.
+    ``tests/ingestion/test_dedup.py`` checks the bytes against datasketch's own.
+    """
+    from datasketch.hashfunc import sha1_hash32
+    from datasketch.minhash import _fmix
+
+    distinct = [sorted(set(items)) for items in sets]
+    sizes = np.fromiter((len(d) for d in distinct), dtype=np.int64, count=len(distinct))
+    hashes = np.fromiter((sha1_hash32(x.encode("utf-8")) for d in distinct for x in d), dtype=np.uint32,
+                         count=int(sizes.sum()))  # fmt: skip
+    a, b = _permutations(num_perm)
+    values = np.full((len(distinct), num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    filled = np.flatnonzero(sizes)
+    if len(filled):
+        permuted = _fmix(hashes, 32)[:, None] * a + b  # uint32: wraps modulo 2**32, as datasketch's does
+        starts = (np.cumsum(sizes) - sizes)[filled]  # empty sets hold no rows, so each range is one set's
+        values[filled] = np.minimum.reduceat(permuted, starts, axis=0)
+    return [_HEADER.pack(_FORMAT_VERSION, len(d)) + row.astype(_DTYPE).tobytes() for d, row in zip(distinct, values, strict=True)]
 
 
 def sketch_values(signature: bytes) -> tuple[int, np.ndarray]:

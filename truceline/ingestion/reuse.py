@@ -38,7 +38,7 @@ from typing import Literal
 
 import numpy as np
 
-from truceline.ingestion.dedup import jaccard, sketch, sketch_values
+from truceline.ingestion.dedup import jaccard, sketch_many, sketch_values
 from truceline.text import normalize_for_match, quoted_spans, sentences, shingles
 
 PassageKind = Literal["sentence", "quote"]
@@ -115,14 +115,14 @@ def passages(doc_id: str, clean_text: str) -> list[Passage]:
         spans[(start, end)] = "quote"
     for start, end in sentences(clean_text):
         spans[(start, end)] = "sentence"  # a span that is both is kept once, as the sentence
-    out: list[Passage] = []
+    kept: list[tuple[int, int, PassageKind, list[str]]] = []
     for (start, end), kind in sorted(spans.items()):
         words = passage_words(clean_text[start:end])
-        if len(words) < MIN_WORDS:
-            continue
-        signature = sketch(shingles(words, SHINGLE_WORDS), NUM_PERM)
-        out.append(Passage(doc_id, start, end, kind, _norm_hash(words), signature))
-    return out
+        if len(words) >= MIN_WORDS:
+            kept.append((start, end, kind, words))
+    signatures = sketch_many([shingles(words, SHINGLE_WORDS) for *_, words in kept], NUM_PERM)
+    return [Passage(doc_id, start, end, kind, _norm_hash(words), signature)
+            for (start, end, kind, words), signature in zip(kept, signatures, strict=True)]  # fmt: skip
 
 
 def _norm_hash(words: list[str]) -> str:
