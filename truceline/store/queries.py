@@ -45,6 +45,7 @@ from truceline.store.schema import (
     timexes,
 )
 from truceline.store.verification import load_verification, records_of_document
+from truceline.verify.common import paused_gc
 
 MAX_IN = 500  # ids in one IN (...) list; longer lists are read in chunks or filtered here
 _DOC_COLS = (documents.c.id, documents.c.title, documents.c.author, documents.c.published,
@@ -59,6 +60,11 @@ def extracted_documents(conn: Connection, ids: Iterable[str] | None = None,
     ``with_verification`` adds the corpus-level records each document takes part in; the
     verification step itself reads documents without them.
     """
+    with paused_gc():  # a whole corpus is hundreds of thousands of records: see paused_gc
+        return _extracted_documents(conn, ids, with_verification)
+
+
+def _extracted_documents(conn: Connection, ids: Iterable[str] | None, with_verification: bool) -> list[ExtractedDocument]:
     query = select(*_DOC_COLS).select_from(documents.outerjoin(outlets))
     ids = list(ids) if ids is not None else None
     # a long id list is not sent as one IN (...): PostgreSQL takes at most 65,535 parameters a statement
@@ -119,7 +125,8 @@ def verification_report(conn: Connection) -> dict[str, Any]:
 def stored_sentences(conn: Connection) -> dict[str, list[tuple[int, int]]]:
     """Sentence offsets split at ingestion, by document (documents stored before migration 0012 have none)."""
     query = select(documents.c.id, documents.c.sentences).where(documents.c.sentences.is_not(None))
-    return {r.id: [(int(a), int(b)) for a, b in r.sentences] for r in conn.execute(query) if r.sentences is not None}
+    with paused_gc():  # tens of thousands of pairs beside a loaded corpus: see paused_gc
+        return {r.id: [(int(a), int(b)) for a, b in r.sentences] for r in conn.execute(query) if r.sentences is not None}
 
 
 def document_records(conn: Connection, doc_id: str, text: str) -> dict[str, list[Any]]:
@@ -342,12 +349,16 @@ def _reading_report(conn: Connection, texts: dict[str, str]) -> dict[str, Any]:
 
 def kept_parses(conn: Connection, doc_ids: list[str]) -> dict[str, dict[tuple[int, int], object]]:
     """The kept sentence parses of these documents (truceline.nlp.parses), as spaCy Docs."""
+    import gc
+
     from truceline.nlp.parses import load
     from truceline.store.schema import sentence_parses
 
     out: dict[str, dict[tuple[int, int], object]] = {}
-    for chunk in _chunks(doc_ids):
-        rows = conn.execute(select(sentence_parses).where(sentence_parses.c.doc_id.in_(chunk)))
-        for r in rows:
-            out[r.doc_id] = load(r.spans, r.data)
+    with paused_gc():
+        for chunk in _chunks(doc_ids):
+            rows = conn.execute(select(sentence_parses).where(sentence_parses.c.doc_id.in_(chunk)))
+            for r in rows:
+                out[r.doc_id] = load(r.spans, r.data)
+                gc.disable()  # srsly turns the collector on after reading each DocBin: see paused_gc
     return out

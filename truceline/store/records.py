@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
-from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Span, Timex, make_span
+from truceline.model import Actor, ActorRef, Event, Evidence, Mention, Place, Quote, Role, Span, Timex
 from truceline.store.schema import (
     actors,
     event_actors,
@@ -215,7 +215,9 @@ def rebuild_event_days(conn: Connection) -> None:
         .group_by(events.c.day, events.c.plover)))
 
 
-_FIELDS_SETS: dict[tuple[type, frozenset[str]], set[str]] = {}
+# per class: None when it is not a record, else its shared fields sets (one or two a class)
+_FIELDS_SETS: dict[type, list[set[str]] | None] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # field values with no record under them
 
 
 def share_fields_sets(records: Iterable[Any]) -> None:
@@ -227,8 +229,10 @@ def share_fields_sets(records: Iterable[Any]) -> None:
     memory — some 170 KB a document, a set for each of ~460 records. Records read back from
     the store all pass the same fields, so the sets are equal; sharing one changes nothing a
     caller can see except ``model_fields_set`` after an assignment, which nothing reads.
+    The walk visits every record of a corpus, so it looks classes up in a dict (no
+    ``isinstance`` against pydantic's metaclass) and compares sets (no key built per record).
     """
-    shared, setattr_ = _FIELDS_SETS, object.__setattr__
+    shared, setattr_, scalars = _FIELDS_SETS, object.__setattr__, _SCALARS
     stack = list(records)
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -236,22 +240,71 @@ def share_fields_sets(records: Iterable[Any]) -> None:
         cls = r.__class__
         if cls is list:
             extend(r)
-        elif cls is dict:
+            continue
+        if cls is dict:
             extend(r.values())
-        elif isinstance(r, BaseModel):
-            fields = r.__pydantic_fields_set__
-            key = (cls, frozenset(fields))
-            one = shared.get(key)
-            if one is fields:
-                continue  # shared already, and so is everything under it (records loaded in chunks, then their documents)
-            if one is None:
-                one = shared[key] = set(fields)
-            setattr_(r, "__pydantic_fields_set__", one)
-            extend(r.__dict__.values())
+            continue
+        if cls not in shared:
+            shared[cls] = [] if issubclass(cls, BaseModel) else None
+        sets = shared[cls]
+        if sets is None:
+            continue
+        fields = r.__pydantic_fields_set__
+        for one in sets:
+            if one is fields or one == fields:
+                break
+        else:
+            one = set(fields)
+            sets.append(one)
+        if one is fields:
+            continue  # shared already, and so is everything under it (records loaded in chunks, then their documents)
+        setattr_(r, "__pydantic_fields_set__", one)
+        extend([v for v in r.__dict__.values() if v.__class__ not in scalars])  # most fields: nothing under them
+
+
+_R = TypeVar("_R", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _trusted(cls: type[_R], values: dict[str, Any], given: Iterable[str]) -> _R:
+    """``cls(**{k: values[k] for k in given})`` without validating again what the store wrote
+    from validated records.
+
+    Why: validating every mention, quote, timex, place and event of a corpus once more, each
+    span with its checks, was a third of loading a store for verification. ``values`` holds
+    every field of ``cls``, in its order, with the value and type validation would give (the
+    readers below build them so from the columns; defaults filled in), and ``given`` the
+    fields a validating call would have been passed: the record is equal to the validated
+    one, its fields set included.
+    """
+    record = cls.__new__(cls)
+    _setattr(record, "__dict__", values)
+    _setattr(record, "__pydantic_fields_set__", set(given))
+    _setattr(record, "__pydantic_extra__", None)
+    _setattr(record, "__pydantic_private__", None)
+    return record
+
+
+_SPAN_FIELDS = ("doc_id", "start", "end", "text")
+_EVIDENCE_SPAN = ("span",)
+_EVIDENCE_ROLE = ("span", "role")
+_MENTION_FIELDS = ("id", "actor_id", "kind", "resolved_by", "code", "evidence")
+_QUOTE_FIELDS = ("id", "kind", "cue", "cue_span", "speaker", "speaker_text", "speaker_actor_id", "channel", "evidence")
+_TIMEX_FIELDS = ("id", "type", "value", "mod", "anchor", "issues", "evidence")
+_PLACE_FIELDS = ("id", "name", "feature", "country", "lat", "lon", "geonames_id", "source", "evidence")
+_EVENT_FIELDS = ("id", "plover", "mode", "context", "cameo", "source", "target", "date", "place_id", "location",
+                 "modality", "claimant", "negated", "evidence")  # fmt: skip
+
+
+def _span(doc_id: str, text: str, start: int, end: int) -> Span:
+    """:func:`~truceline.model.make_span` for stored offsets: the same checks, no validation pass."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"offsets [{start}, {end}) outside a text of {len(text)} characters")
+    return _trusted(Span, {"doc_id": doc_id, "start": start, "end": end, "text": text[start:end]}, _SPAN_FIELDS)
 
 
 def _ev(doc_id: str, text: str, start: int, end: int) -> Evidence:
-    return Evidence(span=make_span(doc_id, text, start, end))
+    return _trusted(Evidence, {"span": _span(doc_id, text, start, end), "role": "support", "note": None}, _EVIDENCE_SPAN)
 
 
 def actor_from_row(r: dict[str, Any]) -> Actor:
@@ -261,34 +314,45 @@ def actor_from_row(r: dict[str, Any]) -> Actor:
 
 
 def mention_from_row(r: dict[str, Any], text: str) -> Mention:
-    return Mention(id=r["id"], actor_id=r["actor_id"], kind=r["kind"], resolved_by=r["resolved_by"], code=r["code"],
-                   evidence=[_ev(r["doc_id"], text, r["start"], r["end"])])  # fmt: skip
+    return _trusted(Mention, {"id": r["id"], "actor_id": r["actor_id"], "kind": r["kind"], "resolved_by": r["resolved_by"],
+                              "code": r["code"], "evidence": [_ev(r["doc_id"], text, r["start"], r["end"])]},
+                    _MENTION_FIELDS)  # fmt: skip
 
 
 def quote_from_row(r: dict[str, Any], text: str) -> Quote:
     def span(a: str, b: str) -> Span | None:
-        return make_span(r["doc_id"], text, r[a], r[b]) if r[a] is not None else None
+        return _span(r["doc_id"], text, r[a], r[b]) if r[a] is not None else None
 
-    return Quote(id=r["id"], kind=r["kind"], cue=r["cue"], cue_span=span("cue_start", "cue_end"),
-                 speaker=span("speaker_start", "speaker_end"), speaker_text=r["speaker_text"],
-                 speaker_actor_id=r["speaker_actor_id"], channel=r["channel"],
-                 evidence=[_ev(r["doc_id"], text, s, e) for s, e in r["spans"]])  # fmt: skip
+    return _trusted(Quote, {"id": r["id"], "kind": r["kind"], "cue": r["cue"], "cue_span": span("cue_start", "cue_end"),
+                            "speaker": span("speaker_start", "speaker_end"), "speaker_text": r["speaker_text"],
+                            "speaker_actor_id": r["speaker_actor_id"], "channel": r["channel"],
+                            "evidence": [_ev(r["doc_id"], text, s, e) for s, e in r["spans"]]}, _QUOTE_FIELDS)  # fmt: skip
 
 
 def timex_from_row(r: dict[str, Any], text: str) -> Timex:
-    return Timex(id=r["id"], type=r["type"], value=r["value"], mod=r["mod"], anchor=r["anchor"], issues=r["issues"],
-                 evidence=[_ev(r["doc_id"], text, r["start"], r["end"])])  # fmt: skip
+    return _trusted(Timex, {"id": r["id"], "type": r["type"], "value": r["value"], "mod": r["mod"], "anchor": r["anchor"],
+                            "issues": list(r["issues"]), "evidence": [_ev(r["doc_id"], text, r["start"], r["end"])]},
+                    _TIMEX_FIELDS)  # fmt: skip
 
 
 def place_from_row(r: dict[str, Any], text: str) -> Place:
-    return Place(id=r["id"], name=r["name"], feature=r["feature"], country=r["country"], lat=r["lat"], lon=r["lon"],
-                 geonames_id=r["geonames_id"], source=r["source"],
-                 evidence=[_ev(r["doc_id"], text, s, e) for s, e in r["spans"]])  # fmt: skip
+    return _trusted(Place, {"id": r["id"], "name": r["name"], "feature": r["feature"], "country": r["country"],
+                            "lat": _float(r["lat"]), "lon": _float(r["lon"]), "geonames_id": r["geonames_id"],
+                            "source": r["source"], "evidence": [_ev(r["doc_id"], text, s, e) for s, e in r["spans"]]},
+                    _PLACE_FIELDS)  # fmt: skip
+
+
+def _float(value: float | None) -> float | None:
+    """A coordinate as validation gives it: a float (a column may hand back an int)."""
+    return None if value is None else float(value)
 
 
 def event_from_row(r: dict[str, Any], text: str) -> Event:
-    return Event(id=r["id"], plover=r["plover"], mode=r["mode"], context=r["context"], cameo=r["cameo"],
-                 source=[ActorRef(**a) for a in r["source"]], target=[ActorRef(**a) for a in r["target"]],
-                 date=r["date"], place_id=r["place_id"], location=r["location"], modality=r["modality"],
-                 claimant=ActorRef(**r["claimant"]) if r["claimant"] else None, negated=r["negated"],
-                 evidence=[Evidence(span=make_span(r["doc_id"], text, r["start"], r["end"]), role="event")])  # fmt: skip
+    evidence = _trusted(Evidence, {"span": _span(r["doc_id"], text, r["start"], r["end"]), "role": "event", "note": None},
+                        _EVIDENCE_ROLE)
+    return _trusted(Event, {"id": r["id"], "plover": r["plover"], "mode": r["mode"], "context": list(r["context"]),
+                            "cameo": r["cameo"], "source": [ActorRef(**a) for a in r["source"]],
+                            "target": [ActorRef(**a) for a in r["target"]], "date": r["date"], "place_id": r["place_id"],
+                            "location": r["location"], "modality": r["modality"],
+                            "claimant": ActorRef(**r["claimant"]) if r["claimant"] else None,
+                            "negated": bool(r["negated"]), "evidence": [evidence]}, _EVENT_FIELDS)  # fmt: skip

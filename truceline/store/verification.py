@@ -81,6 +81,13 @@ def _doc_ids(record: dict[str, Any]) -> set[str]:
 
 def write_verification(conn: Connection, result: Verification) -> None:
     """Replace every verification record with ``result`` (a :class:`~truceline.verify.Verification`)."""
+    from truceline.verify.common import paused_gc
+
+    with paused_gc():  # every record is dumped to plain data at once: see paused_gc
+        _write_verification(conn, result)
+
+
+def _write_verification(conn: Connection, result: Verification) -> None:
     for table in VERIFICATION_TABLES:
         conn.execute(delete(table))
     links: list[dict[str, Any]] = []

@@ -1214,7 +1214,9 @@ def find_agreements(corpus: Corpus, result: Verification) -> None:
     order = sorted(corpus.docs.values(), key=lambda d: (_doc_date(d), d.id))
     with_nouns = [s for d in order for s in r.sents[d.id] if terms().noun_re.search(s.text)]
     r.parse(with_nouns)
-    mentions = [m for d in order for s in r.sents[d.id] for m in sentence_mentions(corpus, r, s)]
+    named = {(s.doc.id, s.start) for s in with_nouns}  # a sentence without a noun can only tell of a breach
+    mentions = [m for d in order for s in r.sents[d.id]
+                for m in (sentence_mentions(corpus, r, s) if (d.id, s.start) in named else _breach_only(corpus, s))]
     clusters = merge(mentions)
     claims = ClaimIndex(result.claims)
     agreements = [build(corpus, r, c, claims) for c in clusters]

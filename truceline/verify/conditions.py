@@ -25,6 +25,7 @@ applied before watching, so the watch follows the analyst's reading). For each c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from truceline.events.conditions import (
     Reading,
@@ -58,6 +59,11 @@ class Context:
     reports: list[Report]
     claims_of: dict[str, list[Claim]]
     findings: dict[tuple[str, str], territory.Finding] = field(default_factory=dict)
+
+    @cached_property
+    def incident_index(self) -> dict[str, Incident]:
+        """The incidents by id, built once for every condition."""
+        return {i.id: i for i in self.result.incidents}
 
     def judge(self, place: Place, state: str) -> territory.Finding:
         """:func:`truceline.nlp.territory.judge`, once per place and state however many conditions ask."""
@@ -245,8 +251,7 @@ def candidates(c: Condition, ctx: Context) -> tuple[list[TriggerMatch], list[str
                 verdict, why = "nearly_meets", [f"{inc.plover} against {', '.join(states)}, by no named actor"]
         if verdict:
             matches[inc.id] = _incident_match(c, inc, verdict, why, ctx)
-    by_id = {i.id: i for i in ctx.result.incidents if i.id in matches}
-    linked = {eid for m in matches.values() if m.incident_id for eid in by_id[m.incident_id].event_ids}
+    linked = {eid for m in matches.values() if m.incident_id for eid in ctx.incident_index[m.incident_id].event_ids}
     loose = [r for r in ctx.reports if r.state in pattern.territory and set(r.plover) & set(pattern.plover or r.plover)
              and not set(r.event_ids) & linked and not _before(r.date, start)]
     relation = pattern.relation or "on_territory_of"

@@ -76,10 +76,21 @@ class Corpus:
         return {p.id: p for d in self.docs.values() for p in d.places}
 
     def parses_of(self, doc_ids: Iterable[str]) -> dict[str, dict[tuple[int, int], Any]]:
-        """The kept parses of these documents' sentences, by document and sentence offsets."""
+        """The kept parses of these documents' sentences, by document and sentence offsets.
+
+        Each document's parses are read and deserialized once per corpus: the agreements and
+        conditions steps ask for mostly the same documents, and turning the stored bytes back
+        into spaCy ``Doc`` objects was most of what either paid for them.
+        """
         if self.kept_parses is None:
             return {}
-        return self.kept_parses(sorted(set(doc_ids)))
+        loaded: dict[str, dict[tuple[int, int], Any] | None] = self.memo.setdefault("kept_parses", {})
+        wanted = sorted(set(doc_ids))
+        missing = [d for d in wanted if d not in loaded]
+        if missing:
+            found = self.kept_parses(missing)
+            loaded.update((d, found.get(d)) for d in missing)  # None: the store kept none for it
+        return {d: got for d in wanted if (got := loaded[d]) is not None}
 
     def sentences_of(self, doc: ExtractedDocument) -> list[tuple[int, int]]:
         """The sentence offsets of a document's text: as stored at ingestion when the store has
@@ -94,11 +105,25 @@ class Corpus:
 
     def quotes_at(self, doc_id: str, start: int, end: int) -> list[Quote]:
         """Quotes of a document whose content overlaps ``[start, end)``."""
-        return [q for q in self.docs[doc_id].quotes
-                if any(ev.span.start < end and start < ev.span.end for ev in q.evidence)]
+        return [q for q, spans in self._quote_spans(doc_id) if any(a < end and start < b for a, b in spans)]
 
     def timex_in(self, doc_id: str, start: int, end: int) -> list[Timex]:
-        return [t for t in self.docs[doc_id].timex if start <= t.evidence[0].span.start and t.evidence[0].span.end <= end]
+        return [t for a, b, t in self._timex_spans(doc_id) if start <= a and b <= end]
+
+    def _quote_spans(self, doc_id: str) -> list[tuple[Quote, list[tuple[int, int]]]]:
+        """A document's quotes with their content offsets, read off the records once per corpus:
+        every mention asks who it quotes, and walking the records each time was most of that."""
+        memo = self.memo.setdefault("quote_spans", {})
+        if doc_id not in memo:
+            memo[doc_id] = [(q, [(ev.span.start, ev.span.end) for ev in q.evidence]) for q in self.docs[doc_id].quotes]
+        return memo[doc_id]
+
+    def _timex_spans(self, doc_id: str) -> list[tuple[int, int, Timex]]:
+        """A document's timexes with their offsets, once per corpus (see :meth:`_quote_spans`)."""
+        memo = self.memo.setdefault("timex_spans", {})
+        if doc_id not in memo:
+            memo[doc_id] = [(t.evidence[0].span.start, t.evidence[0].span.end, t) for t in self.docs[doc_id].timex]
+        return memo[doc_id]
 
 
 def published(doc: ExtractedDocument) -> date | None:

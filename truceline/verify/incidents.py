@@ -30,8 +30,8 @@ from truceline.verify.common import (
     interval,
     lexical_similarity,
     participants,
-    sentence_vector,
     stable_id,
+    words_vector,
 )
 from truceline.verify.corpus import Corpus, Verification, published
 
@@ -69,8 +69,8 @@ def mention_info(corpus: Corpus, doc: ExtractedDocument, ev: Event) -> MentionIn
         days = (pub - timedelta(days=REPORT_LAG_DAYS), pub)
     place = corpus.places.get(ev.place_id) if ev.place_id else None
     coords = (place.lat, place.lon) if place and place.lat is not None and place.lon is not None else None
-    return MentionInfo(doc, ev, explicit, days, participants(ev), sentence_vector(span.text), coords,
-                       frozenset(content_words(span.text)))
+    words = content_words(span.text)  # once: the vector and the lexical tests both start from them
+    return MentionInfo(doc, ev, explicit, days, participants(ev), words_vector(words), coords, frozenset(words))
 
 
 def _wording(a: MentionInfo, b: MentionInfo) -> float:
