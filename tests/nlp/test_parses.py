@@ -37,3 +37,16 @@ def test_kept_sentences_are_the_cued_ones_with_their_document_annotations():
 def test_a_document_without_cued_sentences_keeps_nothing():
     text = "Shelling continued overnight near Stepanakert, officials said."
     assert parses.keep(text, get_nlp()(text)) is None
+
+
+def test_kept_bytes_are_a_docbin_of_each_spans_as_doc():
+    from spacy.tokens import DocBin
+
+    sdoc = get_nlp()(TEXT)
+    kept = parses.keep(TEXT, sdoc)
+    assert kept is not None
+    spans, data = kept
+    box = DocBin(store_user_data=False)
+    for start, end in spans:
+        box.add(get_nlp()(TEXT).char_span(start, end).as_doc())  # spaCy's own, on a parse of its own
+    assert data == box.to_bytes()
