@@ -171,3 +171,15 @@ def test_the_sentence_splitter_starts_afresh_when_its_vocabulary_is_full(monkeyp
     assert T._sentencizer() is not first  # replaced at least once
     assert len(T._sentencizer().vocab.strings) <= base + 60 + 40  # never far past the bound (one text's words)
     T._sentences.cache_clear()
+
+
+def test_known_sentences_stand_for_the_split_of_that_text_only_within_the_block():
+    from truceline.text import known_sentences, sentences
+
+    text = "One sentence here. Another one there.\n\nA third."
+    split = sentences(text)
+    given = [(0, 5), (6, len(text))]  # what another process made of it, taken as is
+    with known_sentences(text, given):
+        assert sentences(text) == given
+        assert sentences(text + " ") != given  # another text is split as always
+    assert sentences(text) == split

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import Any
 
@@ -190,7 +192,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
     Offsets are trimmed of surrounding whitespace and every returned span is non-empty.
     Remembered for recent texts: re-use detection and verification split the same documents.
     """
-    return list(_sentences(text))
+    given = _GIVEN.get(text)
+    return list(given if given is not None else _sentences(text))
+
+
+_GIVEN: dict[str, tuple[tuple[int, int], ...]] = {}  # splits handed in with their text (see known_sentences)
+
+
+@contextmanager
+def known_sentences(text: str, offsets: Iterable[tuple[int, int]]) -> Iterator[None]:
+    """Within the block, :func:`sentences` of ``text`` is ``offsets`` (what it returned for that
+    text in another process): a reading pool's worker is handed the split the ingesting process
+    made anyway, instead of tokenizing every text a second time with the blank pipeline."""
+    _GIVEN[text] = tuple((int(s), int(e)) for s, e in offsets)
+    try:
+        yield
+    finally:
+        _GIVEN.pop(text, None)
 
 
 @lru_cache(maxsize=1024)

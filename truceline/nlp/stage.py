@@ -12,6 +12,7 @@ would produce confident nonsense on them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -21,7 +22,7 @@ from truceline.batch import Batch, Doc, stage
 from truceline.model import Actor, Event, Mention, Place, Quote, Timex
 from truceline.nlp.runtime import BATCH_SIZE, get_nlp
 from truceline.scale.allocator import release
-from truceline.text import paragraphs
+from truceline.text import known_sentences, paragraphs, sentences
 
 READ_LANGUAGES = {"en"}
 
@@ -149,7 +150,9 @@ class LocalReader:
         size = prefetch_chunk(len(items), self.workers)
         for i in range(0, len(items), size):
             chunk = items[i : i + size]
-            result = pool.apply_async(_prefetch_many, (chunk,))
+            # the sentence split, which passages and the stored row need here anyway (and remember),
+            # goes with each text: the worker's kept parses need it too
+            result = pool.apply_async(_prefetch_many, (chunk, [sentences(t) for _i, t, _p in chunk]))
             for doc_id, _t, _p in chunk:
                 self._pending[doc_id] = result
 
@@ -232,16 +235,19 @@ def prefetch_chunk(n: int, workers: int) -> int:
     return max(1, min(PREFETCH_CHUNK, -(-n // (2 * workers))))
 
 
-def _prefetch_many(chunk: list[ReadItem]) -> list[tuple[str, str, str | None, tuple[str | None, str] | None, Reading]]:
+def _prefetch_many(chunk: list[ReadItem], splits: list[list[tuple[int, int]]] | None = None,
+                   ) -> list[tuple[str, str, str | None, tuple[str | None, str] | None, Reading]]:
     """A prefetch task: parse the chunk in one ``nlp.pipe`` and read each document; an undated one
-    is estimated and read against its estimate, as phase 1 would."""
+    is estimated and read against its estimate, as phase 1 would. ``splits``, when given, are
+    the texts' :func:`~truceline.text.sentences`, made by the ingesting process."""
     out = []
     nlp = get_nlp()
     with nlp.memory_zone():  # see _read_one
-        for (doc_id, text, pub), sdoc in zip(chunk, nlp.pipe([t for _i, t, _p in chunk]), strict=True):
-            est = estimate_text(text, sdoc) if pub is None else None
-            when = est[0] if est is not None else pub
-            out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
+        for k, ((doc_id, text, pub), sdoc) in enumerate(zip(chunk, nlp.pipe([t for _i, t, _p in chunk]), strict=True)):
+            with known_sentences(text, splits[k]) if splits is not None else nullcontext():
+                est = estimate_text(text, sdoc) if pub is None else None
+                when = est[0] if est is not None else pub
+                out.append((doc_id, text, when, est, read_text(doc_id, text, sdoc, when)))
     release()
     return out
 
