@@ -58,18 +58,23 @@ _docs_0001 = _old_table("documents", "id", "outlet_id", "source", "format", "pub
                         "run_id", "updated_run_id", "created_at", "updated_at")  # fmt: skip
 
 
+def _old_document(conn: sa.Connection, when: datetime, extra: dict) -> None:
+    """Run 1, outlet ``wire`` and document ``abc`` as revision 0001 wrote them."""
+    conn.execute(sa.insert(_runs_0001).values(id=1, command="ingest", inputs=[], started_at=when, status="done",
+                                              added=1, updated=0, unchanged=0, skipped=0, errors=[]))  # fmt: skip
+    conn.execute(sa.insert(_outlets_0001).values(id="wire", name="Wire"))
+    conn.execute(sa.insert(_docs_0001).values(
+        id="abc", outlet_id="wire", source="a.txt", format="text", published_source="unknown", language="en", is_english=True,
+        raw="x", received_text="x", clean_text="x", content_hash="h", signature=b"\x00", boilerplate=[],
+        segments=[], extra=extra, run_id=1, updated_run_id=1, created_at=when, updated_at=when))  # fmt: skip
+
+
 def test_old_store_is_upgraded_without_losing_documents(db_url):
     _upgrade_to(db_url, "0001")
     engine = create_engine(db_url)
     when = datetime(2020, 11, 5, tzinfo=UTC)
     with engine.begin() as conn:
-        conn.execute(sa.insert(_runs_0001).values(id=1, command="ingest", inputs=[], started_at=when, status="done",
-                                                  added=1, updated=0, unchanged=0, skipped=0, errors=[]))  # fmt: skip
-        conn.execute(sa.insert(_outlets_0001).values(id="wire", name="Wire"))
-        conn.execute(sa.insert(_docs_0001).values(
-            id="abc", outlet_id="wire", source="a.txt", format="text", published_source="unknown", language="en", is_english=True,
-            raw="x", received_text="x", clean_text="x", content_hash="h", signature=b"\x00", boilerplate=[],
-            segments=[], extra={"k": [1, "é"]}, run_id=1, updated_run_id=1, created_at=when, updated_at=when))  # fmt: skip
+        _old_document(conn, when, extra={"k": [1, "é"]})
         # rows that refer to the document and its outlet: later migrations rebuild those tables on SQLite
         conn.execute(sa.insert(_passages_0001).values(id=1, doc_id="abc", start=0, end=1, kind="sentence",
                                                       norm_hash="n", signature=b"\x01"))  # fmt: skip
@@ -152,13 +157,7 @@ def test_passage_bands_lose_doc_id_and_are_rebuilt_from_the_passages_signatures(
     when = datetime(2020, 11, 5, tzinfo=UTC)
     signatures = {1: sketch({"a b c", "b c d"}, NUM_PERM), 2: sketch({"x y z"}, NUM_PERM), 3: b"not a signature"}
     with engine.begin() as conn:
-        conn.execute(sa.insert(_runs_0001).values(id=1, command="ingest", inputs=[], started_at=when, status="done",
-                                                  added=1, updated=0, unchanged=0, skipped=0, errors=[]))  # fmt: skip
-        conn.execute(sa.insert(_outlets_0001).values(id="wire", name="Wire"))
-        conn.execute(sa.insert(_docs_0001).values(
-            id="abc", outlet_id="wire", source="a.txt", format="text", published_source="unknown", language="en", is_english=True,
-            raw="x", received_text="x", clean_text="x", content_hash="h", signature=b"\x00", boilerplate=[],
-            segments=[], extra={}, run_id=1, updated_run_id=1, created_at=when, updated_at=when))  # fmt: skip
+        _old_document(conn, when, extra={})
         for pid, sig in signatures.items():
             conn.execute(sa.insert(_passages_0001).values(id=pid, doc_id="abc", start=0, end=1, kind="sentence",
                                                           norm_hash=f"n{pid}", signature=sig))  # fmt: skip
