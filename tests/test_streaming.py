@@ -226,3 +226,40 @@ def test_replaced_passages_leave_exactly_their_new_bands(sample_dir: Path, tmp_p
     engine.dispose()
     assert after == expected
     assert {p for _k, p in after}.isdisjoint({p for _k, p in before})  # new ids: none of the old rows survived
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_off_within_a_batch_and_a_batchs_cycles_are_freed_after_it(
+    sample_dir: Path, tmp_path: Path, monkeypatch, enabled: bool
+):
+    import gc
+    import weakref
+
+    real_read = STAGES["read"]
+    seen: list[bool] = []
+    cycles: list[weakref.ref] = []
+
+    class Cycle:
+        pass
+
+    def watching_read(batch):
+        seen.append(gc.isenabled())
+        c = Cycle()
+        c.me = c  # only the cyclic collector frees this
+        cycles.append(weakref.ref(c))
+        real_read(batch)
+
+    def after_batch(what: str, done: int, total: int | None) -> None:
+        if what == "documents" and done:  # called once a batch is stored and collected
+            assert all(r() is None for r in cycles), "a batch's cycle outlived its batch"
+
+    monkeypatch.setitem(STAGES, "read", watching_read)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        truceline.ingest([sample_dir], db=f"sqlite:///{tmp_path / 'g.db'}", batch_size=2, progress=after_batch)
+        assert gc.isenabled() is enabled  # left as found
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False, False]  # 5 documents, batches of 2
+    assert len(cycles) == 3 and all(r() is None for r in cycles)
