@@ -97,3 +97,14 @@ def test_lemmas_survive_a_memory_zone(stock):
     with fast.memory_zone():  # the words' strings were dropped with the first zone
         second = annotations(fast(text))
     assert first == second == annotations(stock(text))
+
+
+def test_memories_are_bounded_and_relearnt_exactly(stock, monkeypatch):
+    import truceline.nlp.components as components
+
+    monkeypatch.setattr(components, "_MEMO_LIMIT", 5)
+    fast = accelerate(stock_nlp())
+    for text in texts():
+        assert annotations(fast(text)) == annotations(stock(text))
+    assert len(fast.get_pipe("lemmatizer").__dict__["_lemma_of"]) <= 6
+    assert len(fast.get_pipe("attribute_ruler").__dict__["_window_plan"][1][3]) <= 6 + 1

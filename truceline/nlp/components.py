@@ -17,6 +17,8 @@ from spacy.errors import Errors
 from spacy.lang.en.lemmatizer import EnglishLemmatizer
 from spacy.pipeline import AttributeRuler
 
+_MEMO_LIMIT = 500_000  # lemmas or windows remembered, at most (then forgotten and learnt again)
+
 
 class ColumnLemmatizer(EnglishLemmatizer):
     """spaCy's English rule lemmatizer, reading and writing whole columns of a Doc.
@@ -44,6 +46,8 @@ class ColumnLemmatizer(EnglishLemmatizer):
                     key = (orth, pos, morph)
                     text = memo.get(key)
                     if text is None:
+                        if len(memo) > _MEMO_LIMIT:  # new names keep coming: bounded, learnt again
+                            memo.clear()
                         text = memo[key] = self.lemmatize(doc[i])[0]
                     lemmas[i] = add(text)
             doc.from_array([LEMMA], lemmas)
@@ -55,7 +59,6 @@ class ColumnLemmatizer(EnglishLemmatizer):
 
 _FEATURES = {"LOWER": LOWER, "TAG": TAG, "DEP": DEP, "IS_SPACE": IS_SPACE}
 _OTHER = -1  # the LOWER of a word no pattern names (hashes are >= 0): every LOWER test treats such words alike
-_MEMO_LIMIT = 500_000  # windows remembered, at most (then forgotten and learnt again)
 
 
 class ColumnAttributeRuler(AttributeRuler):
@@ -82,16 +85,19 @@ class ColumnAttributeRuler(AttributeRuler):
         cols = doc.to_array([LOWER, TAG, DEP, IS_SPACE]).tolist()
         feats = [(low if is_named(low, doc) else _OTHER, tag, dep, space) for low, tag, dep, space in cols]
         feats += [None] * (width - 1)
-        keys = [tuple(feats[i : i + width]) for i in range(len(cols))]
-        for i, k in enumerate(keys):
-            if k not in memo:  # a window not met yet: the stock Matcher on it alone
+        found = []
+        for i in range(len(cols)):
+            key = tuple(feats[i : i + width])
+            got = memo.get(key)
+            if got is None:  # a window not met yet: the stock Matcher on it alone
                 if len(memo) > _MEMO_LIMIT:
                     memo.clear()
                 strings = self.vocab.strings
-                memo[k] = [(int(strings[m_id]), m_id, end - start)
-                           for m_id, start, end in self.matcher(doc[i : i + width], allow_missing=True, as_spans=False)
-                           if start == 0]  # fmt: skip
-        out = [(attr_id, m_id, i, i + n) for i, k in enumerate(keys) for attr_id, m_id, n in memo[k]]
+                got = memo[key] = [(int(strings[m_id]), m_id, end - start)
+                                   for m_id, start, end in self.matcher(doc[i : i + width], allow_missing=True, as_spans=False)
+                                   if start == 0]  # fmt: skip
+            found.append(got)
+        out = [(attr_id, m_id, i, i + n) for i, got in enumerate(found) for attr_id, m_id, n in got]
         out.sort()
         return out
 
