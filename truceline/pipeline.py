@@ -186,7 +186,7 @@ def _run(engine: Engine, run_id: int, batches: Iterable[list[Doc]], summary: Run
                     _prefetch(engine, reader, following, force)
                 n = len(docs)  # stages may add stored documents (re-cleaned, re-dated) to the batch
                 _store_batch(engine, run_id, docs, summary, force, reader)
-            docs = None
+            docs = None  # the stored batch goes before the collection
             _collect_batch(first=done == 0)
             done += n
             progress("documents", done, total)
@@ -222,9 +222,12 @@ def _collect_batch(first: bool) -> None:
     collection there costs milliseconds, and the few cycles a batch makes (hundreds of objects) are
     freed batch by batch: memory stays flat.
     """
-    gc.collect()
     if first and gc.get_freeze_count() == 0:
-        gc.freeze()
+        from truceline.nlp.pool import freeze_resources
+
+        freeze_resources()  # collects, then freezes
+    else:
+        gc.collect()
 
 
 PREFETCH_STAGES = ["outlets", "clean", "metadata", "language"]  # what the read stage's input depends on

@@ -107,4 +107,4 @@ def test_memories_are_bounded_and_relearnt_exactly(stock, monkeypatch):
     for text in texts():
         assert annotations(fast(text)) == annotations(stock(text))
     assert len(fast.get_pipe("lemmatizer").__dict__["_lemma_of"]) <= 6
-    assert len(fast.get_pipe("attribute_ruler").__dict__["_window_plan"][1][3]) <= 6 + 1
+    assert len(fast.get_pipe("attribute_ruler").__dict__["_window_plan"][1][2]) <= 6 + 1

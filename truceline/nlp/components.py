@@ -81,7 +81,7 @@ class ColumnAttributeRuler(AttributeRuler):
         spec = plan[1]
         if spec is None:
             return super().match(doc)
-        width, _named, is_named, memo = spec
+        width, is_named, memo = spec
         cols = doc.to_array([LOWER, TAG, DEP, IS_SPACE]).tolist()
         feats = [(low if is_named(low, doc) else _OTHER, tag, dep, space) for low, tag, dep, space in cols]
         feats += [None] * (width - 1)
@@ -102,8 +102,8 @@ class ColumnAttributeRuler(AttributeRuler):
         return out
 
 
-def _window_plan(ruler: AttributeRuler) -> tuple[int, frozenset, Any, dict] | None:
-    """(window width, the lowers patterns name, a test of whether a token's lower is named, memo),
+def _window_plan(ruler: AttributeRuler) -> tuple[int, Any, dict] | None:
+    """(window width, a test of whether a token's lower is one the patterns name, memo),
     or None when a pattern tests something else than the window features."""
     width, literal, regexes = 1, set(), []
     for entry in ruler.patterns:
@@ -140,7 +140,7 @@ def _window_plan(ruler: AttributeRuler) -> tuple[int, frozenset, Any, dict] | No
             got = by_regex[low] = any(r.search(text) for r in regexes)
         return got
 
-    return width, frozenset(named), is_named, {}
+    return width, is_named, {}
 
 
 def accelerate(nlp: Any) -> Any:
